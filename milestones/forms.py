@@ -1,0 +1,87 @@
+from django import forms
+
+from plans.forms import DATE_WIDGET
+from plans.models import Person
+from safeguarding import dates
+
+from .models import Milestone, ProgressUpdate
+from .status import Status
+
+
+class MonthInput(forms.DateInput):
+    input_type = "month"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m")
+
+
+class MonthField(forms.DateField):
+    """A reporting month, typed as 2009-10 (the browser's month picker) or Oct 2009."""
+
+    widget = MonthInput
+    default_error_messages = {"invalid": "Enter a month such as 2009-10 or Oct 2009."}
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if hasattr(value, "year"):
+            return value.replace(day=1)
+        month = dates.parse_month(str(value))
+        if month is None:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return month
+
+
+class ProgressUpdateForm(forms.ModelForm):
+    reporting_month = MonthField(
+        help_text="The month this update reports on.",
+        error_messages={"required": "Choose the month this update reports on."},
+    )
+
+    class Meta:
+        model = ProgressUpdate
+        fields = ["reporting_month", "status", "note"]
+        widgets = {
+            "status": forms.RadioSelect,
+            "note": forms.Textarea(attrs={"rows": 5}),
+        }
+        help_texts = {
+            "note": "What has happened this month. Required when the milestone is not on track: "
+            "say why and what support is needed.",
+        }
+        error_messages = {"status": {"required": "Choose a status."}}
+
+    def __init__(self, *args, milestone, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.milestone = milestone
+        self.fields["status"].choices = [(s.value, f"{s.icon} {s.label}: {s.meaning}") for s in Status]
+        if not self.is_bound:
+            self.initial.setdefault("reporting_month", dates.current_month())
+
+
+class MilestoneForm(forms.ModelForm):
+    class Meta:
+        model = Milestone
+        fields = ["description", "planned_start", "due_date", "revised_due_date", "lead", "order"]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 2}),
+            "planned_start": DATE_WIDGET,
+            "due_date": DATE_WIDGET,
+            "revised_due_date": DATE_WIDGET,
+        }
+        error_messages = {
+            "due_date": {"required": "Give the due date."},
+            "lead": {"required": "Choose the milestone lead."},
+        }
+
+    def __init__(self, *args, action, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.action = action
+        self.fields["lead"].queryset = Person.objects.all()
+        self.fields["due_date"].required = True
+        if self.instance.pk and self.instance.due_date:
+            # The original due date is evidence; a re-plan uses the revised due date.
+            self.fields["due_date"].disabled = True
+            self.fields["due_date"].help_text = "The original due date is kept as set. To re-plan, give a revised due date."
+        if not self.instance.pk:
+            del self.fields["revised_due_date"]

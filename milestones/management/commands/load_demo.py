@@ -1,0 +1,67 @@
+"""Load the demo plan (Haringey, October 2009) and one login per role.
+
+Demo passwords live here and in the README only, never in settings.
+"""
+import json
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand, CommandError
+
+from milestones.services import plan_document_load
+from plans import roles
+from plans.models import Person
+
+DEMO_PASSWORD = "demo-haringey-2009"
+DEMO_USERS = [
+    # username, first, last, role, person to link (a lead in the plan)
+    ("manager", "Mark", "Gwynne", roles.PROGRAMME_MANAGER, None),
+    ("sarah.peel", "Sarah", "Peel", roles.MILESTONE_LEAD, "Sarah Peel"),
+    ("mark.gurrey", "Mark", "Gurrey", roles.MILESTONE_LEAD, "Mark Gurrey"),
+    ("performance", "Pat", "Performance", roles.PERFORMANCE_OFFICER, None),
+    ("councillor", "Gideon", "Bull", roles.SCRUTINY_MEMBER, None),
+]
+
+
+class Command(BaseCommand):
+    help = "Load the demo plan from fixtures/ and create one demo login per role."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--fixture",
+            default=str(Path(settings.BASE_DIR) / "fixtures" / "haringey_oct2009.json"),
+            help="Plan document to load (JSON).",
+        )
+        parser.add_argument("--no-users", action="store_true", help="Load the plan only.")
+
+    def handle(self, *args, fixture, no_users, **options):
+        path = Path(fixture)
+        if not path.exists():
+            raise CommandError(f"No plan document at {path}.")
+        try:
+            document = json.loads(path.read_text(encoding="utf-8"))
+        except json.JSONDecodeError as error:
+            raise CommandError(f"{path} is not valid JSON: {error}") from error
+        plan = plan_document_load(document)
+        count = sum(len(a.get("milestones", [])) for a in document.get("actions", []))
+        self.stdout.write(f'Loaded "{plan}": {len(document.get("actions", []))} actions, {count} milestones.')
+        if not no_users:
+            self.create_users()
+
+    def create_users(self):
+        User = get_user_model()
+        for username, first, last, role, person_name in DEMO_USERS:
+            user, created = User.objects.get_or_create(username=username, defaults={"first_name": first, "last_name": last})
+            if created:
+                user.set_password(DEMO_PASSWORD)
+                user.save()
+            user.groups.add(Group.objects.get(name=role))
+            if person_name:
+                Person.objects.filter(name=person_name, user__isnull=True).update(user=user)
+        admin, created = User.objects.get_or_create(username="admin", defaults={"is_staff": True, "is_superuser": True})
+        if created:
+            admin.set_password(DEMO_PASSWORD)
+            admin.save()
+        self.stdout.write(f"Demo logins ready (password {DEMO_PASSWORD}): admin, " + ", ".join(u[0] for u in DEMO_USERS))

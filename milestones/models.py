@@ -1,0 +1,136 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+
+from plans import roles
+from plans.models import Action, Person
+from safeguarding import dates
+
+from .querysets import AppendOnlyError, MilestoneQuerySet, ProgressUpdateQuerySet
+from .status import Status
+
+
+class Milestone(models.Model):
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="milestones")
+    description = models.TextField()
+    planned_start = models.DateField("planned start date", null=True, blank=True)
+    # The original due date is never overwritten: a re-plan sets revised_due_date.
+    # Null only for milestones brought in from a report that printed no due date.
+    due_date = models.DateField("due date", null=True, blank=True)
+    revised_due_date = models.DateField("revised due date", null=True, blank=True)
+    lead = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="milestones_led", verbose_name="milestone lead"
+    )
+    order = models.PositiveIntegerField(default=0)
+
+    objects = MilestoneQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["action__ref_sort_key", "order", "id"]
+
+    def __str__(self):
+        return self.description
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._loaded_due_date = instance.__dict__.get("due_date")
+        return instance
+
+    def save(self, *args, **kwargs):
+        loaded = getattr(self, "_loaded_due_date", None)
+        if loaded is not None and self.due_date != loaded:
+            raise ValidationError(
+                "The original due date cannot be changed once set; record a revised due date instead."
+            )
+        super().save(*args, **kwargs)
+        self._loaded_due_date = self.due_date
+
+    def clean(self):
+        errors = {}
+        if self.planned_start and self.due_date and self.due_date < self.planned_start:
+            errors["due_date"] = "The due date is before the planned start date."
+        if self.planned_start and self.revised_due_date and self.revised_due_date < self.planned_start:
+            errors["revised_due_date"] = "The revised due date is before the planned start date."
+        if errors:
+            raise ValidationError(errors)
+
+    def get_absolute_url(self):
+        return reverse("milestones:detail", args=[self.pk])
+
+    @property
+    def effective_due_date(self):
+        return self.revised_due_date or self.due_date
+
+    def latest_update(self):
+        return self.updates.latest_first().first()
+
+    def is_overdue(self, status=None, today=None):
+        """Due (or revised due) date passed and not Achieved."""
+        if status is None:
+            latest = self.latest_update()
+            status = latest.status if latest else Status.NOT_STARTED
+        due = self.effective_due_date
+        return due is not None and status != Status.ACHIEVED and due < (today or dates.today())
+
+    def can_be_updated_by(self, user) -> bool:
+        """Programme managers, the milestone lead and the action lead may add progress."""
+        if roles.is_programme_manager(user):
+            return True
+        if not roles.is_milestone_lead(user):
+            return False
+        person_user_ids = {self.lead.user_id, self.action.action_lead.user_id}
+        return user.pk in person_user_ids
+
+
+class ProgressUpdate(models.Model):
+    milestone = models.ForeignKey(Milestone, on_delete=models.PROTECT, related_name="updates")
+    reporting_month = models.DateField(help_text="The month this update reports on (stored as its first day).")
+    status = models.CharField(max_length=20, choices=Status.choices)
+    note = models.TextField("progress note", blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="progress_updates",
+        help_text="Empty for updates imported from an earlier report.",
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = ProgressUpdateQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-reporting_month", "-created_at", "-id"]
+        indexes = [models.Index(fields=["milestone", "-reporting_month", "-created_at"])]
+
+    def __str__(self):
+        return f"{dates.month_label(self.reporting_month)} - {self.get_status_display()}"
+
+    def clean(self):
+        errors = {}
+        if self.status == Status.NOT_ON_TRACK and not (self.note or "").strip():
+            errors["note"] = "Say why the milestone is not on track and what support is needed."
+        if self.reporting_month and self.reporting_month > dates.current_month():
+            errors["reporting_month"] = (
+                f"{dates.month_label(self.reporting_month)} is in the future: "
+                f"report on {dates.month_label(dates.current_month())} or an earlier month."
+            )
+        if errors:
+            raise ValidationError(errors)
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyError("Progress updates cannot be changed; add a new update instead.")
+        if self.reporting_month:
+            self.reporting_month = self.reporting_month.replace(day=1)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("Progress updates cannot be deleted.")
+
+    @property
+    def month_label(self):
+        return dates.month_label(self.reporting_month)

@@ -1,0 +1,76 @@
+"""Reusable queries for milestones: current status, overdue, whose milestones.
+
+A milestone's current status is its latest progress update's (latest reporting
+month, then latest entry), computed in the database with subqueries so a page
+of any size costs the same number of queries.
+"""
+from django.db import models
+from django.db.models import Case, Exists, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce
+
+from safeguarding import dates
+
+from .status import Status
+
+
+class AppendOnlyError(Exception):
+    """Progress updates are evidence: a correction is a new update."""
+
+
+class ProgressUpdateQuerySet(models.QuerySet):
+    def latest_first(self):
+        return self.order_by("-reporting_month", "-created_at", "-id")
+
+    # Updates are append-only (see ProgressUpdate): bulk changes are refused too.
+    def update(self, **kwargs):
+        raise AppendOnlyError("Progress updates cannot be changed; add a new update instead.")
+
+    def delete(self):
+        raise AppendOnlyError("Progress updates cannot be deleted.")
+
+
+class MilestoneQuerySet(models.QuerySet):
+    def for_plan(self, plan):
+        return self.filter(action__plan=plan)
+
+    def with_leads(self):
+        return self.select_related("action__theme", "action__action_lead", "action__plan", "lead")
+
+    def with_current_status(self, today=None):
+        """Annotate current_status, current_note, current_month, last_updated_at,
+        effective_due and is_overdue."""
+        from .models import ProgressUpdate
+
+        today = today or dates.today()
+        latest = ProgressUpdate.objects.filter(milestone=OuterRef("pk")).latest_first()
+        return self.annotate(
+            current_status=Coalesce(Subquery(latest.values("status")[:1]), Value(Status.NOT_STARTED.value), output_field=models.CharField()),
+            current_note=Coalesce(Subquery(latest.values("note")[:1]), Value(""), output_field=models.TextField()),
+            current_month=Subquery(latest.values("reporting_month")[:1]),
+            last_updated_at=Subquery(latest.values("created_at")[:1]),
+            effective_due=Coalesce("revised_due_date", "due_date"),
+        ).annotate(
+            is_overdue=Case(
+                When(Q(effective_due__lt=today) & ~Q(current_status=Status.ACHIEVED), then=Value(True)),
+                default=Value(False),
+                output_field=models.BooleanField(),
+            )
+        )
+
+    def overdue(self, today=None):
+        return self.with_current_status(today).filter(is_overdue=True)
+
+    def led_by(self, user):
+        """Milestones the user leads, or whose action they lead."""
+        return self.filter(Q(lead__user=user) | Q(action__action_lead__user=user))
+
+    def with_month_update_flag(self, month=None):
+        """Annotate has_update_this_month for the given reporting month (default: current)."""
+        from .models import ProgressUpdate
+
+        month = month or dates.current_month()
+        return self.annotate(
+            has_update_this_month=Exists(
+                ProgressUpdate.objects.filter(milestone=OuterRef("pk"), reporting_month=month)
+            )
+        )

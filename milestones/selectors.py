@@ -1,0 +1,137 @@
+"""Reads that feed the milestone pages. Each runs a fixed number of queries."""
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.db.models import Case, IntegerField, Q, Value, When
+
+from plans.models import Action, Plan, Theme
+from safeguarding import dates
+
+from .filters import MilestoneFilter
+from .models import Milestone
+from .status import Status
+
+
+@dataclass
+class ActionRow:
+    action: Action
+    milestones: list = field(default_factory=list)
+
+
+@dataclass
+class ThemeGroup:
+    theme: Theme
+    actions: list = field(default_factory=list)
+    status_counts: Counter = field(default_factory=Counter)
+    overdue_count: int = 0
+
+    @property
+    def total(self):
+        return sum(self.status_counts.values())
+
+    def count_for(self, status):
+        return self.status_counts[status]
+
+
+@dataclass
+class PlanPage:
+    plan: Plan
+    filterset: MilestoneFilter
+    themes: list
+    milestone_count: int
+    status_counts: Counter
+    overdue_count: int
+
+    @property
+    def statuses(self):
+        return list(Status)
+
+
+def plan_milestones(plan):
+    """Every milestone of a plan with its current status, action, theme and leads."""
+    return Milestone.objects.for_plan(plan).with_current_status().with_leads()
+
+
+def plan_page(plan: Plan, params=None) -> PlanPage:
+    """Themes -> actions -> milestones (filtered), with status counts per theme.
+
+    Unfiltered, every theme and action shows, even one with no milestones yet;
+    filtered, only those with a matching milestone.
+    """
+    filterset = MilestoneFilter(params or None, queryset=plan_milestones(plan), plan=plan)
+    groups = {theme.pk: ThemeGroup(theme=theme) for theme in Theme.objects.filter(plan=plan)}
+    rows = {}
+    for action in Action.objects.for_plan(plan).select_related("action_lead"):
+        rows[action.pk] = ActionRow(action=action)
+        groups[action.theme_id].actions.append(rows[action.pk])
+    totals: Counter = Counter()
+    overdue = 0
+    for milestone in filterset.qs.order_by("action__ref_sort_key", "order", "id"):
+        rows[milestone.action_id].milestones.append(milestone)
+        group = groups[milestone.action.theme_id]
+        group.status_counts[milestone.current_status] += 1
+        totals[milestone.current_status] += 1
+        if milestone.is_overdue:
+            group.overdue_count += 1
+            overdue += 1
+    themes = list(groups.values())
+    if filterset.is_filtered:
+        for group in themes:
+            group.actions = [row for row in group.actions if row.milestones]
+        themes = [group for group in themes if group.actions]
+    return PlanPage(
+        plan=plan,
+        filterset=filterset,
+        themes=themes,
+        milestone_count=sum(totals.values()),
+        status_counts=totals,
+        overdue_count=overdue,
+    )
+
+
+@dataclass
+class MyMilestones:
+    needs_update: list
+    overdue: list
+    others: list
+
+    @property
+    def total(self):
+        return len(self.needs_update) + len(self.overdue) + len(self.others)
+
+
+def my_milestones(user) -> MyMilestones:
+    """A lead's milestones: those needing this month's update first, then overdue, then the rest."""
+    milestones = (
+        Milestone.objects.led_by(user)
+        .with_current_status()
+        .with_month_update_flag()
+        .with_leads()
+        .annotate(
+            priority=Case(
+                When(
+                    Q(has_update_this_month=False)
+                    & ~Q(current_status=Status.ACHIEVED)
+                    & (Q(planned_start__isnull=True) | Q(planned_start__lte=dates.today())),
+                    then=Value(0),
+                ),
+                When(is_overdue=True, then=Value(1)),
+                default=Value(2),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("priority", "effective_due", "action__ref_sort_key", "order")
+        .distinct()
+    )
+    result = MyMilestones(needs_update=[], overdue=[], others=[])
+    buckets = [result.needs_update, result.overdue, result.others]
+    for milestone in milestones:
+        buckets[milestone.priority].append(milestone)
+    return result
+
+
+def milestone_detail(pk):
+    """One milestone with its current status; its history newest first."""
+    milestone = Milestone.objects.with_current_status().with_leads().get(pk=pk)
+    history = list(milestone.updates.latest_first().select_related("author"))
+    return milestone, history

@@ -1,0 +1,99 @@
+"""Writes that touch milestones and their progress history."""
+import datetime
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+
+from plans.models import Action, GlossaryTerm, Person, Plan, PlanApproval, PlanVersion, Theme
+
+from .models import Milestone, ProgressUpdate
+
+
+@transaction.atomic
+def progress_update_create(*, milestone: Milestone, author, reporting_month, status, note="") -> ProgressUpdate:
+    """Append a progress update. Refuses users who may not update this milestone."""
+    if not milestone.can_be_updated_by(author):
+        raise PermissionDenied("You can only update milestones you lead, or whose action you lead.")
+    update = ProgressUpdate(
+        milestone=milestone, author=author, reporting_month=reporting_month, status=status, note=note.strip()
+    )
+    update.full_clean()
+    update.save()
+    return update
+
+
+def _date(value):
+    return datetime.date.fromisoformat(value) if value else None
+
+
+@transaction.atomic
+def plan_document_load(document: dict) -> Plan:
+    """Create a plan from a plan document (the JSON shape of fixtures/haringey_oct2009.json).
+
+    Loading the same document again changes nothing: records are matched by plan
+    name, theme name, person name, action ref and milestone description and dates.
+    """
+    spec = document["plan"]
+    plan, _ = Plan.objects.update_or_create(
+        name=spec["name"],
+        defaults={
+            "organisation": spec.get("organisation", ""),
+            "purpose": spec.get("purpose", ""),
+            "period_start": _date(spec.get("period_start")),
+            "period_end": _date(spec.get("period_end")),
+            "group_label": spec.get("group_label", Plan.GroupLabel.THEME),
+        },
+    )
+    versions = {}
+    for item in spec.get("versions", []):
+        versions[item["label"]], _ = PlanVersion.objects.get_or_create(
+            plan=plan, label=item["label"], defaults={"date": _date(item["date"]), "change": item.get("change", "")}
+        )
+    for item in spec.get("approvals", []):
+        PlanApproval.objects.get_or_create(version=versions[item["version"]], body=item["body"], date=_date(item["date"]))
+    for item in document.get("glossary", []):
+        GlossaryTerm.objects.get_or_create(plan=plan, term=item["term"], defaults={"definition": item["definition"]})
+    themes = {}
+    for order, name in enumerate(document.get("themes", []), start=1):
+        themes[name], _ = Theme.objects.get_or_create(plan=plan, name=name, defaults={"order": order})
+    people = {}
+    for item in document.get("people", []):
+        person = Person.objects.filter(name__iexact=item["name"]).first()
+        if person is None:
+            person = Person.objects.create(
+                name=item["name"],
+                job_title=item.get("job_title", ""),
+                agency=item.get("agency") or Person.Agency.OTHER,
+                organisation=item.get("organisation", ""),
+                email=item.get("email", ""),
+            )
+        people[item["name"]] = person
+    for item in document.get("actions", []):
+        action, _ = Action.objects.update_or_create(
+            plan=plan,
+            ref=item["ref"],
+            defaults={
+                "title": item["title"],
+                "theme": themes[item["theme"]],
+                "action_lead": people[item["action_lead"]],
+                "expected_outcome": item.get("expected_outcome", ""),
+                "sources": "\n".join(item.get("sources", [])),
+            },
+        )
+        for order, spec_m in enumerate(item.get("milestones", []), start=1):
+            # A report can print the same description twice (seed 2.09): dates tell them apart.
+            milestone, _ = Milestone.objects.get_or_create(
+                action=action,
+                description=spec_m["description"],
+                planned_start=_date(spec_m.get("planned_start")),
+                due_date=_date(spec_m.get("due")),
+                defaults={"lead": people[spec_m["lead"]], "order": order},
+            )
+            known = set(milestone.updates.values_list("reporting_month", "status", "note"))
+            for update in spec_m.get("updates", []):
+                month = _date(update["month"] + "-01")
+                if (month, update["status"], update["note"]) not in known:
+                    ProgressUpdate.objects.create(
+                        milestone=milestone, reporting_month=month, status=update["status"], note=update["note"]
+                    )
+    return plan

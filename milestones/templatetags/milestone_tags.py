@@ -1,0 +1,42 @@
+from django import template
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+
+from safeguarding import dates
+
+from ..status import Status
+
+register = template.Library()
+
+
+@register.simple_tag
+def status_badge(status):
+    """Status as icon + word (never colour alone)."""
+    status = Status(status or Status.NOT_STARTED)
+    return format_html(
+        '<span class="status status-{}"><span aria-hidden="true">{}</span> {}</span>',
+        status.value,
+        status.icon,
+        status.label,
+    )
+
+
+@register.simple_tag
+def overdue_badge():
+    return mark_safe('<span class="status status-overdue"><span aria-hidden="true">⚠</span> Overdue</span>')
+
+
+@register.filter
+def month(value):
+    """A reporting month as 'Oct 2009'."""
+    return dates.month_label(value)
+
+
+@register.filter
+def updatable_by(milestone, user):
+    return milestone.can_be_updated_by(user)
+
+
+@register.filter
+def get_count(counter, key):
+    return counter.get(key, 0) if counter else 0

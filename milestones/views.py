@@ -1,0 +1,129 @@
+"""Milestone pages: the plan page, My milestones, a milestone and its history, progress updates."""
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.views import View
+from django.views.generic import CreateView, TemplateView, UpdateView
+
+from plans import roles
+from plans.models import Action, Plan
+from plans.views import EditFormMixin
+
+from . import selectors, services
+from .forms import MilestoneForm, ProgressUpdateForm
+from .models import Milestone
+
+
+class HomeView(View):
+    """Leads start on their milestones; everyone else on the plan."""
+
+    def get(self, request, *args, **kwargs):
+        if roles.is_milestone_lead(request.user) and not roles.is_programme_manager(request.user):
+            return redirect("milestones:mine")
+        plans = list(Plan.objects.all()[:2])
+        if len(plans) == 1:
+            return redirect(plans[0])
+        return redirect("plans:list")
+
+
+class PlanPageView(TemplateView):
+    template_name = "milestones/plan_page.html"
+
+    def get_context_data(self, **kwargs):
+        plan = get_object_or_404(Plan, pk=self.kwargs["pk"])
+        return {**super().get_context_data(**kwargs), "page": selectors.plan_page(plan, self.request.GET), "plan": plan}
+
+
+class MyMilestonesView(TemplateView):
+    template_name = "milestones/my_milestones.html"
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "mine": selectors.my_milestones(self.request.user)}
+
+
+class MilestoneDetailView(TemplateView):
+    template_name = "milestones/milestone_detail.html"
+
+    def get_context_data(self, **kwargs):
+        try:
+            milestone, history = selectors.milestone_detail(self.kwargs["pk"])
+        except Milestone.DoesNotExist:
+            raise Http404("No such milestone.")
+        return {
+            **super().get_context_data(**kwargs),
+            "milestone": milestone,
+            "history": history,
+            "can_update": milestone.can_be_updated_by(self.request.user),
+            "plan": milestone.action.plan,
+        }
+
+
+class ProgressUpdateCreateView(CreateView):
+    """Add a progress update. Only the milestone's leads and the programme manager."""
+
+    form_class = ProgressUpdateForm
+    template_name = "milestones/progress_update_form.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.milestone = get_object_or_404(Milestone.objects.with_current_status().with_leads(), pk=kwargs["pk"])
+        if not self.milestone.can_be_updated_by(request.user):
+            raise PermissionDenied("You can only update milestones you lead, or whose action you lead.")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "milestone": self.milestone}
+
+    def form_valid(self, form):
+        update = services.progress_update_create(
+            milestone=self.milestone,
+            author=self.request.user,
+            reporting_month=form.cleaned_data["reporting_month"],
+            status=form.cleaned_data["status"],
+            note=form.cleaned_data["note"],
+        )
+        messages.success(self.request, f"Progress update for {update.month_label} saved.")
+        return redirect(self.milestone)
+
+    def get_context_data(self, **kwargs):
+        return {
+            **super().get_context_data(**kwargs),
+            "milestone": self.milestone,
+            "plan": self.milestone.action.plan,
+            "history": self.milestone.updates.latest_first()[:3],
+        }
+
+
+class MilestoneCreateView(EditFormMixin, CreateView):
+    model = Milestone
+    form_class = MilestoneForm
+    heading = "New milestone for action {action.ref}"
+    success_message = "Milestone added."
+
+    def dispatch(self, request, *args, **kwargs):
+        self.action = get_object_or_404(Action.objects.select_related("plan"), pk=kwargs["action_pk"])
+        self.plan = self.action.plan
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "action": self.action}
+
+    def heading_context(self):
+        return {**super().heading_context(), "action": self.action}
+
+    def get_success_url(self):
+        return self.object.get_absolute_url()
+
+
+class MilestoneUpdateView(MilestoneCreateView, UpdateView):
+    heading = "Edit milestone of action {action.ref}"
+    success_message = "Milestone saved."
+
+    def dispatch(self, request, *args, **kwargs):
+        milestone = get_object_or_404(Milestone.objects.select_related("action__plan"), pk=kwargs["pk"])
+        kwargs["action_pk"] = milestone.action_id
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_cancel_url(self):
+        return reverse("milestones:detail", args=[self.kwargs["pk"]])

@@ -1,0 +1,10 @@
+from . import roles
+
+
+def user_roles(request):
+    """What the navigation needs to know; views still check on the server."""
+    user = getattr(request, "user", None)
+    return {
+        "can_edit_plan": roles.can_edit_plan(user),
+        "user_is_programme_manager": roles.is_programme_manager(user),
+    }

@@ -1,0 +1,95 @@
+from django import forms
+
+from .models import Action, GlossaryTerm, Person, Plan, PlanApproval, PlanVersion, Theme
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class PlanForm(forms.ModelForm):
+    class Meta:
+        model = Plan
+        fields = ["name", "organisation", "purpose", "period_start", "period_end", "group_label"]
+        widgets = {"period_start": DATE_WIDGET, "period_end": DATE_WIDGET, "purpose": forms.Textarea(attrs={"rows": 3})}
+
+
+class PlanChildForm(forms.ModelForm):
+    """A form for a record that belongs to one plan; the plan comes from the URL."""
+
+    def __init__(self, *args, plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.plan = plan
+        self.instance.plan = plan
+
+
+class ThemeForm(PlanChildForm):
+    class Meta:
+        model = Theme
+        fields = ["name", "order"]
+
+    def clean_name(self):
+        name = self.cleaned_data["name"].strip()
+        clash = Theme.objects.filter(plan=self.plan, name__iexact=name).exclude(pk=self.instance.pk)
+        if clash.exists():
+            raise forms.ValidationError(f'This plan already has a {self.plan.group_label.lower()} called "{name}".')
+        return name
+
+
+class ActionForm(PlanChildForm):
+    class Meta:
+        model = Action
+        fields = ["ref", "title", "theme", "action_lead", "expected_outcome", "sources"]
+        widgets = {
+            "title": forms.Textarea(attrs={"rows": 2}),
+            "expected_outcome": forms.Textarea(attrs={"rows": 2}),
+            "sources": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["theme"].queryset = Theme.objects.filter(plan=self.plan)
+        self.fields["theme"].label = self.plan.group_label
+
+    def clean_ref(self):
+        # The plan is not a form field, so Django's own unique check would skip it.
+        ref = self.cleaned_data["ref"].strip()
+        clash = Action.objects.filter(plan=self.plan, ref__iexact=ref).exclude(pk=self.instance.pk).first()
+        if clash:
+            raise forms.ValidationError(f'Ref {ref} is already used in this plan by "{clash.title}". Choose another ref.')
+        return ref
+
+
+class PersonForm(forms.ModelForm):
+    class Meta:
+        model = Person
+        fields = ["name", "job_title", "agency", "organisation", "email", "user"]
+
+
+class PlanVersionForm(PlanChildForm):
+    class Meta:
+        model = PlanVersion
+        fields = ["label", "date", "change"]
+        widgets = {"date": DATE_WIDGET, "change": forms.Textarea(attrs={"rows": 2})}
+
+    def clean_label(self):
+        label = self.cleaned_data["label"].strip()
+        if PlanVersion.objects.filter(plan=self.plan, label__iexact=label).exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError(f"Version {label} already exists for this plan.")
+        return label
+
+
+class PlanApprovalForm(forms.ModelForm):
+    class Meta:
+        model = PlanApproval
+        fields = ["version", "body", "date"]
+        widgets = {"date": DATE_WIDGET}
+
+    def __init__(self, *args, plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["version"].queryset = PlanVersion.objects.filter(plan=plan)
+
+
+class GlossaryTermForm(PlanChildForm):
+    class Meta:
+        model = GlossaryTerm
+        fields = ["term", "definition"]
+        widgets = {"definition": forms.Textarea(attrs={"rows": 2})}

@@ -1,0 +1,192 @@
+import re
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+
+
+class Plan(models.Model):
+    class GroupLabel(models.TextChoices):
+        THEME = "Theme", "Theme"
+        PRIORITY_OBJECTIVE = "Priority objective", "Priority objective"
+
+    name = models.CharField(max_length=200, unique=True)
+    organisation = models.CharField(max_length=200, blank=True)
+    purpose = models.TextField(blank=True)
+    period_start = models.DateField("period covered from", null=True, blank=True)
+    period_end = models.DateField("period covered to", null=True, blank=True)
+    group_label = models.CharField(
+        "top-level groups are called",
+        max_length=30,
+        choices=GroupLabel.choices,
+        default=GroupLabel.THEME,
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.name,)
+
+    def get_absolute_url(self):
+        return reverse("milestones:plan", args=[self.pk])
+
+    def clean(self):
+        if self.period_start and self.period_end and self.period_end < self.period_start:
+            raise ValidationError({"period_end": "The period cannot end before it starts."})
+
+    @property
+    def group_label_plural(self):
+        return f"{self.group_label}s"
+
+
+class PlanVersion(models.Model):
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="versions")
+    label = models.CharField(max_length=20, help_text="For example V0.1 or V1.0")
+    change = models.TextField("change or reason", blank=True)
+    date = models.DateField()
+
+    class Meta:
+        ordering = ["plan", "-date", "-id"]
+        constraints = [models.UniqueConstraint(fields=["plan", "label"], name="unique_version_label_per_plan")]
+
+    def __str__(self):
+        return f"{self.plan} {self.label}"
+
+
+class PlanApproval(models.Model):
+    """A body (Children's Trust, Cabinet...) approving a version of the plan."""
+
+    version = models.ForeignKey(PlanVersion, on_delete=models.CASCADE, related_name="approvals")
+    body = models.CharField("approving body", max_length=200)
+    date = models.DateField()
+
+    class Meta:
+        ordering = ["-date", "-id"]
+
+    def __str__(self):
+        return f"{self.version.label} approved by {self.body} on {self.date:%d %b %Y}"
+
+
+class Theme(models.Model):
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="themes")
+    name = models.CharField(max_length=200)
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["plan", "order", "name"]
+        constraints = [models.UniqueConstraint(fields=["plan", "name"], name="unique_theme_name_per_plan")]
+
+    def __str__(self):
+        return self.name
+
+
+class Person(models.Model):
+    """A lead. Leads are not always users: a login account is optional."""
+
+    class Agency(models.TextChoices):
+        COUNCIL = "Council", "Council"
+        NHS = "NHS", "NHS trust"
+        POLICE = "Police", "Police"
+        LSCB = "LSCB", "Local Safeguarding Children Board"
+        SCHOOL = "School", "School"
+        VOLUNTARY = "Voluntary sector", "Voluntary sector"
+        OTHER = "Other", "Other"
+
+    name = models.CharField(
+        max_length=200, error_messages={"blank": "Give the lead's name.", "required": "Give the lead's name."}
+    )
+    job_title = models.CharField(max_length=200, blank=True)
+    agency = models.CharField(max_length=30, choices=Agency.choices, default=Agency.COUNCIL)
+    organisation = models.CharField(max_length=200, blank=True, help_text="For example Haringey Council, NHS Haringey")
+    email = models.EmailField(blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="person",
+        verbose_name="login account",
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "people"
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        self.name = (self.name or "").strip()
+        if not self.name:
+            raise ValidationError({"name": "Give the lead's name."})
+
+
+def ref_sort_key(ref: str) -> str:
+    """Sort refs naturally: '1.10' after '1.09', '2.1.1' after '2.1'.
+
+    Each run of digits is zero-padded so a plain string sort is natural.
+    """
+    return re.sub(r"\d+", lambda m: m.group().zfill(6), ref.strip().lower())
+
+
+class ActionQuerySet(models.QuerySet):
+    def for_plan(self, plan):
+        return self.filter(plan=plan)
+
+
+class Action(models.Model):
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="actions")
+    ref = models.CharField(max_length=20, help_text="For example 1.01 or 2.11")
+    ref_sort_key = models.CharField(max_length=120, editable=False, db_index=True)
+    title = models.TextField()
+    theme = models.ForeignKey(Theme, on_delete=models.PROTECT, related_name="actions")
+    action_lead = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="actions_led")
+    expected_outcome = models.TextField(blank=True)
+    sources = models.TextField(
+        "source references",
+        blank=True,
+        help_text='One per line, for example "JAR Dec 2008" or "Serious case review".',
+    )
+
+    objects = ActionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["plan", "ref_sort_key"]
+        constraints = [models.UniqueConstraint(fields=["plan", "ref"], name="unique_action_ref_per_plan")]
+
+    def __str__(self):
+        return f"{self.ref} {self.title}"
+
+    def save(self, *args, **kwargs):
+        self.ref = self.ref.strip()
+        self.ref_sort_key = ref_sort_key(self.ref)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "ref" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "ref_sort_key"}
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        if self.theme_id and self.plan_id and self.theme.plan_id != self.plan_id:
+            raise ValidationError({"theme": "Choose a theme of this plan."})
+
+    @property
+    def source_list(self):
+        return [line.strip() for line in self.sources.splitlines() if line.strip()]
+
+
+class GlossaryTerm(models.Model):
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="glossary")
+    term = models.CharField(max_length=50)
+    definition = models.TextField()
+
+    class Meta:
+        ordering = ["plan", "term"]
+        constraints = [models.UniqueConstraint(fields=["plan", "term"], name="unique_glossary_term_per_plan")]
+
+    def __str__(self):
+        return self.term

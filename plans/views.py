@@ -1,0 +1,178 @@
+"""Pages for plans, themes, actions and people. Writes are for the programme manager."""
+from django.contrib import messages
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.views.generic import CreateView, DetailView, ListView, UpdateView
+
+from .forms import ActionForm, GlossaryTermForm, PersonForm, PlanApprovalForm, PlanForm, PlanVersionForm, ThemeForm
+from .models import Action, GlossaryTerm, Person, Plan, Theme
+from .permissions import ProgrammeManagerRequiredMixin
+
+
+class PlanListView(ListView):
+    model = Plan
+    template_name = "plans/plan_list.html"
+
+
+class PlanAboutView(DetailView):
+    """Plan details: purpose, period, versions and their approvals, glossary."""
+
+    model = Plan
+    template_name = "plans/plan_about.html"
+    queryset = Plan.objects.prefetch_related("versions__approvals", "glossary", "themes")
+
+
+class EditFormMixin(ProgrammeManagerRequiredMixin):
+    """Shared by every create/edit page: one template, a success message."""
+
+    template_name = "plans/edit_form.html"
+    success_message = "Saved."
+    heading = ""
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        messages.success(self.request, self.success_message.format(obj=self.object))
+        return response
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["heading"] = self.heading.format(**self.heading_context())
+        context["cancel_url"] = self.get_cancel_url()
+        return context
+
+    def heading_context(self):
+        return {"obj": getattr(self, "object", None), "plan": getattr(self, "plan", None)}
+
+    def get_cancel_url(self):
+        plan = getattr(self, "plan", None)
+        return plan.get_absolute_url() if plan else reverse("plans:list")
+
+
+class PlanChildMixin(EditFormMixin):
+    """Create a record inside the plan named in the URL."""
+
+    def dispatch(self, request, *args, **kwargs):
+        self.plan = self.get_plan()
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_plan(self):
+        return get_object_or_404(Plan, pk=self.kwargs["plan_pk"])
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "plan": self.plan}
+
+    def get_success_url(self):
+        return self.plan.get_absolute_url()
+
+
+class PlanObjectMixin(PlanChildMixin):
+    """Edit a record that belongs to a plan; the plan is read from the record."""
+
+    def get_plan(self):
+        return self.get_object().plan
+
+
+class PlanCreateView(EditFormMixin, CreateView):
+    model = Plan
+    form_class = PlanForm
+    heading = "New plan"
+    success_message = "Plan created."
+
+
+class PlanUpdateView(EditFormMixin, UpdateView):
+    model = Plan
+    form_class = PlanForm
+    heading = "Edit plan settings"
+    success_message = "Plan settings saved."
+
+    def get_success_url(self):
+        return reverse("plans:about", args=[self.object.pk])
+
+
+class ThemeCreateView(PlanChildMixin, CreateView):
+    model = Theme
+    form_class = ThemeForm
+    heading = "New {plan.group_label} in {plan}"
+    success_message = "{obj} added."
+
+
+class ThemeUpdateView(PlanObjectMixin, UpdateView):
+    model = Theme
+    form_class = ThemeForm
+    heading = "Edit {obj}"
+    success_message = "{obj} saved."
+
+
+class ActionCreateView(PlanChildMixin, CreateView):
+    model = Action
+    form_class = ActionForm
+    heading = "New action in {plan}"
+    success_message = "Action {obj.ref} added."
+
+
+class ActionUpdateView(PlanObjectMixin, UpdateView):
+    model = Action
+    form_class = ActionForm
+    heading = "Edit action {obj.ref}"
+    success_message = "Action {obj.ref} saved."
+
+
+class PlanVersionCreateView(PlanChildMixin, CreateView):
+    form_class = PlanVersionForm
+    heading = "New version of {plan}"
+    success_message = "Version {obj.label} recorded."
+
+    def get_success_url(self):
+        return reverse("plans:about", args=[self.plan.pk])
+
+
+class PlanApprovalCreateView(PlanChildMixin, CreateView):
+    form_class = PlanApprovalForm
+    heading = "Record an approval of {plan}"
+    success_message = "Approval recorded."
+
+    def get_success_url(self):
+        return reverse("plans:about", args=[self.plan.pk])
+
+
+class GlossaryTermCreateView(PlanChildMixin, CreateView):
+    form_class = GlossaryTermForm
+    heading = "New glossary term for {plan}"
+    success_message = "{obj} added to the glossary."
+
+    def get_success_url(self):
+        return reverse("plans:about", args=[self.plan.pk])
+
+
+class GlossaryTermUpdateView(PlanObjectMixin, UpdateView):
+    model = GlossaryTerm
+    form_class = GlossaryTermForm
+    heading = "Edit glossary term {obj}"
+    success_message = "{obj} saved."
+
+    def get_success_url(self):
+        return reverse("plans:about", args=[self.plan.pk])
+
+
+class PersonListView(ListView):
+    model = Person
+    template_name = "plans/person_list.html"
+    queryset = Person.objects.select_related("user")
+
+
+class PersonCreateView(EditFormMixin, CreateView):
+    model = Person
+    form_class = PersonForm
+    heading = "New lead"
+    success_message = "{obj} added."
+
+    def get_success_url(self):
+        return reverse("plans:people")
+
+    def get_cancel_url(self):
+        return reverse("plans:people")
+
+
+class PersonUpdateView(PersonCreateView, UpdateView):
+    heading = "Edit {obj}"
+    success_message = "{obj} saved."

@@ -1,0 +1,53 @@
+"""Dates the way the plan talks about them: "today" and reporting months.
+
+Overdue milestones, the default reporting month and "month in the future"
+checks all ask `today()`, so the demo can be pinned to the date of its plan
+(settings.PLAN_TODAY) and tests can pin it too. A reporting month is stored as
+the first day of that month.
+"""
+import calendar
+import datetime
+import re
+
+from django.conf import settings
+from django.utils import timezone
+
+MONTH_NAMES = [name.lower() for name in calendar.month_name[1:]]
+
+
+def today() -> datetime.date:
+    return settings.PLAN_TODAY or timezone.localdate()
+
+
+def current_month() -> datetime.date:
+    return today().replace(day=1)
+
+
+def month_label(month: datetime.date | None) -> str:
+    """'Oct 2009', as the progress notes write it."""
+    return month.strftime("%b %Y") if month else ""
+
+
+def parse_month(text: str) -> datetime.date | None:
+    """Read '2009-10', 'Oct 2009', 'October 2009' or 'Oct-09' as the first of that month.
+
+    Returns None when the text is not a month.
+    """
+    text = (text or "").strip()
+    match = re.fullmatch(r"(\d{4})-(\d{1,2})(?:-\d{1,2})?", text)
+    if match:
+        year, month = int(match[1]), int(match[2])
+    else:
+        match = re.fullmatch(r"([A-Za-z]{3,9})[\s\-/]+(\d{2}|\d{4})", text)
+        word = match[1].lower() if match else ""
+        # "Oct", "October" and "Sept" are months; "Octember" is not.
+        names = [name for name in MONTH_NAMES if word[:3] == name[:3] and name.startswith(word)]
+        if not names:
+            return None
+        month = MONTH_NAMES.index(names[0]) + 1
+        year = int(match[2])
+        if year < 100:
+            year += 2000
+    if not 1 <= month <= 12 or not 1900 <= year <= 2999:
+        return None
+    return datetime.date(year, month, 1)

@@ -1,0 +1,81 @@
+import datetime
+
+import factory
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+
+from milestones.models import Milestone, ProgressUpdate
+from milestones.status import Status
+from plans.models import Action, Person, Plan, Theme
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    password = factory.django.Password("pw")
+
+    @factory.post_generation
+    def role(self, create, extracted, **kwargs):
+        if extracted:
+            self.groups.add(Group.objects.get(name=extracted))
+
+
+class PlanFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Plan
+
+    name = factory.Sequence(lambda n: f"Safeguarding Plan {n}")
+    organisation = "Haringey Council"
+
+
+class ThemeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Theme
+
+    plan = factory.SubFactory(PlanFactory)
+    name = factory.Sequence(lambda n: f"Theme {n}")
+    order = factory.Sequence(int)
+
+
+class PersonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Person
+
+    name = factory.Sequence(lambda n: f"Lead {n}")
+    agency = Person.Agency.COUNCIL
+
+
+class ActionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Action
+
+    plan = factory.SubFactory(PlanFactory)
+    theme = factory.SubFactory(ThemeFactory, plan=factory.SelfAttribute("..plan"))
+    ref = factory.Sequence(lambda n: f"1.{n:02d}")
+    title = factory.Sequence(lambda n: f"Action {n}")
+    action_lead = factory.SubFactory(PersonFactory)
+
+
+class MilestoneFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Milestone
+
+    action = factory.SubFactory(ActionFactory)
+    description = factory.Sequence(lambda n: f"Milestone {n}")
+    planned_start = datetime.date(2009, 7, 1)
+    due_date = datetime.date(2009, 10, 31)
+    lead = factory.SubFactory(PersonFactory)
+
+
+class ProgressUpdateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ProgressUpdate
+
+    milestone = factory.SubFactory(MilestoneFactory)
+    reporting_month = datetime.date(2009, 10, 1)
+    status = Status.ON_TRACK
+    note = "Oct 2009 - On track"

@@ -1,0 +1,81 @@
+"""The demo plan is the October 2009 milestone report of seed 001, faithfully."""
+import datetime
+import json
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django.urls import reverse
+
+from milestones.models import Milestone, ProgressUpdate
+from plans.models import Action, Plan
+
+pytestmark = pytest.mark.django_db
+
+FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "haringey_oct2009.json"
+
+# Counted from the seed's milestone report (status taken from each progress note's words).
+EXPECTED = {
+    "Leadership and Governance": {"achieved": 11, "on_track": 7, "not_on_track": 1, "not_started": 1},
+    "Early Intervention": {"achieved": 2, "on_track": 4, "not_on_track": 0, "not_started": 4},
+    "Good Practice": {"achieved": 19, "on_track": 21, "not_on_track": 3, "not_started": 7},
+    "Capacity and Staffing": {"achieved": 14, "on_track": 15, "not_on_track": 5, "not_started": 0},
+    "Performance Management": {"achieved": 15, "on_track": 10, "not_on_track": 3, "not_started": 4},
+}
+
+
+@pytest.fixture
+def demo(users):
+    call_command("load_demo", "--no-users", stdout=open("/dev/null", "w"))
+    return Plan.objects.get(name="Safeguarding Plan for Haringey")
+
+
+def test_demo_plan_has_every_action_and_milestone(demo):
+    assert Action.objects.filter(plan=demo).count() == 41
+    assert Milestone.objects.for_plan(demo).count() == 146
+    assert demo.glossary.count() == 40
+
+
+def test_demo_status_counts_per_theme(demo):
+    counts = Counter(Milestone.objects.for_plan(demo).with_current_status().values_list("action__theme__name", "current_status"))
+    for theme, expected in EXPECTED.items():
+        assert {status: counts[(theme, status)] for status in expected} == expected, theme
+
+
+def test_demo_plan_page_shows_the_counts(client, users, demo, plan_today):
+    client.force_login(users["scrutiny_member"])
+    response = client.get(reverse("milestones:plan", args=[demo.pk]))
+    page = response.context["page"]
+    assert {g.theme.name: dict(g.status_counts) for g in page.themes}["Good Practice"] == {
+        k: v for k, v in EXPECTED["Good Practice"].items() if v
+    }
+    html = response.content.decode()
+    assert "1.01" in html and "Create a culture of shared responsibility" in html
+    assert "Oct 2009 - Not on track. Will be completed by November 2009." in html
+
+
+def test_loading_the_demo_twice_changes_nothing(demo):
+    before = (Milestone.objects.count(), ProgressUpdate.objects.count())
+    call_command("load_demo", "--no-users", stdout=open("/dev/null", "w"))
+    assert (Milestone.objects.count(), ProgressUpdate.objects.count()) == before
+
+
+def test_demo_users_get_their_roles_and_leads(db):
+    call_command("load_demo", stdout=open("/dev/null", "w"))
+    from django.contrib.auth import get_user_model
+
+    lead = get_user_model().objects.get(username="sarah.peel")
+    assert lead.groups.filter(name="Milestone lead").exists()
+    assert Milestone.objects.led_by(lead).exists()
+    assert lead.check_password("demo-haringey-2009")
+
+
+def test_fixture_updates_match_their_note_month():
+    document = json.loads(FIXTURE.read_text())
+    for action in document["actions"]:
+        for milestone in action["milestones"]:
+            for update in milestone["updates"]:
+                month = datetime.date.fromisoformat(update["month"] + "-01")
+                assert update["note"].startswith(month.strftime("%b %Y")), update["note"]
