@@ -57,6 +57,10 @@ class ProgressUpdateForm(forms.ModelForm):
         self.fields["status"].choices = [(s.value, f"{s.icon} {s.label}: {s.meaning}") for s in Status]
         if not self.is_bound:
             self.initial.setdefault("reporting_month", dates.current_month())
+            # Most months the status stays as it was: start from it.
+            current = getattr(milestone, "current_status", None)
+            if current and current != Status.NOT_STARTED:
+                self.initial.setdefault("status", current)
 
 
 class MilestoneForm(forms.ModelForm):
@@ -82,6 +86,8 @@ class MilestoneForm(forms.ModelForm):
         if self.instance.pk and self.instance.due_date:
             # The original due date is evidence; a re-plan uses the revised due date.
             self.fields["due_date"].disabled = True
-            self.fields["due_date"].help_text = "The original due date is kept as set. To re-plan, give a revised due date."
+            self.fields[
+                "due_date"
+            ].help_text = "The original due date is kept as set. To re-plan, give a revised due date."
         if not self.instance.pk:
             del self.fields["revised_due_date"]

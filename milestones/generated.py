@@ -1,4 +1,5 @@
 """A generated plan of any size, for query-count tests and load tests."""
+
 import datetime
 
 from django.db import transaction
@@ -21,7 +22,7 @@ def generated_plan_create(*, milestones=2000, per_action=5, themes=5, name="Gene
     plan = Plan.objects.create(name=name, organisation="Generated")
     theme_rows = Theme.objects.bulk_create(Theme(plan=plan, name=f"Theme {i + 1}", order=i) for i in range(themes))
     people = Person.objects.bulk_create(Person(name=f"{name} lead {i + 1}") for i in range(20))
-    for person, user in zip(people, lead_users):
+    for person, user in zip(people, lead_users, strict=False):
         person.user = user
         person.save(update_fields=["user"])
     action_count = -(-milestones // per_action)
@@ -29,8 +30,14 @@ def generated_plan_create(*, milestones=2000, per_action=5, themes=5, name="Gene
     for i in range(action_count):
         ref = f"{i % themes + 1}.{i // themes + 1:02d}"
         actions.append(
-            Action(plan=plan, ref=ref, ref_sort_key=ref_sort_key(ref), title=f"Action {ref}",
-                   theme=theme_rows[i % themes], action_lead=people[i % len(people)])
+            Action(
+                plan=plan,
+                ref=ref,
+                ref_sort_key=ref_sort_key(ref),
+                title=f"Action {ref}",
+                theme=theme_rows[i % themes],
+                action_lead=people[i % len(people)],
+            )
         )
     actions = Action.objects.bulk_create(actions)
     start = datetime.date(2009, 7, 1)

@@ -4,6 +4,7 @@ A milestone's current status is its latest progress update's (latest reporting
 month, then latest entry), computed in the database with subqueries so a page
 of any size costs the same number of queries.
 """
+
 from django.db import models
 from django.db.models import Case, Exists, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
@@ -44,7 +45,9 @@ class MilestoneQuerySet(models.QuerySet):
         today = today or dates.today()
         latest = ProgressUpdate.objects.filter(milestone=OuterRef("pk")).latest_first()
         return self.annotate(
-            current_status=Coalesce(Subquery(latest.values("status")[:1]), Value(Status.NOT_STARTED.value), output_field=models.CharField()),
+            current_status=Coalesce(
+                Subquery(latest.values("status")[:1]), Value(Status.NOT_STARTED.value), output_field=models.CharField()
+            ),
             current_note=Coalesce(Subquery(latest.values("note")[:1]), Value(""), output_field=models.TextField()),
             current_month=Subquery(latest.values("reporting_month")[:1]),
             last_updated_at=Subquery(latest.values("created_at")[:1]),
@@ -70,7 +73,5 @@ class MilestoneQuerySet(models.QuerySet):
 
         month = month or dates.current_month()
         return self.annotate(
-            has_update_this_month=Exists(
-                ProgressUpdate.objects.filter(milestone=OuterRef("pk"), reporting_month=month)
-            )
+            has_update_this_month=Exists(ProgressUpdate.objects.filter(milestone=OuterRef("pk"), reporting_month=month))
         )

@@ -1,4 +1,5 @@
 """Reads that feed the milestone pages. Each runs a fixed number of queries."""
+
 from collections import Counter
 from dataclasses import dataclass, field
 

@@ -1,8 +1,10 @@
 """Writes that touch milestones and their progress history."""
+
 import datetime
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils import timezone
 
 from plans.models import Action, GlossaryTerm, Person, Plan, PlanApproval, PlanVersion, Theme
 
@@ -34,6 +36,13 @@ def plan_document_load(document: dict) -> Plan:
     name, theme name, person name, action ref and milestone description and dates.
     """
     spec = document["plan"]
+    # Updates taken from a printed report are dated as of that report, not of loading.
+    generated_on = _date(document.get("generated_on"))
+    recorded_at = (
+        timezone.make_aware(datetime.datetime.combine(generated_on, datetime.time(9)))
+        if generated_on
+        else timezone.now()
+    )
     plan, _ = Plan.objects.update_or_create(
         name=spec["name"],
         defaults={
@@ -50,7 +59,9 @@ def plan_document_load(document: dict) -> Plan:
             plan=plan, label=item["label"], defaults={"date": _date(item["date"]), "change": item.get("change", "")}
         )
     for item in spec.get("approvals", []):
-        PlanApproval.objects.get_or_create(version=versions[item["version"]], body=item["body"], date=_date(item["date"]))
+        PlanApproval.objects.get_or_create(
+            version=versions[item["version"]], body=item["body"], date=_date(item["date"])
+        )
     for item in document.get("glossary", []):
         GlossaryTerm.objects.get_or_create(plan=plan, term=item["term"], defaults={"definition": item["definition"]})
     themes = {}
@@ -94,6 +105,10 @@ def plan_document_load(document: dict) -> Plan:
                 month = _date(update["month"] + "-01")
                 if (month, update["status"], update["note"]) not in known:
                     ProgressUpdate.objects.create(
-                        milestone=milestone, reporting_month=month, status=update["status"], note=update["note"]
+                        milestone=milestone,
+                        reporting_month=month,
+                        status=update["status"],
+                        note=update["note"],
+                        created_at=recorded_at,
                     )
     return plan

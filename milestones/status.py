@@ -1,12 +1,14 @@
 """Milestone statuses, with the words and icons the reports use."""
+
 from django.db import models
 
 
 class Status(models.TextChoices):
-    NOT_STARTED = "not_started", "Not started"
-    ON_TRACK = "on_track", "On track"
+    # In the order of the reports' status key.
     ACHIEVED = "achieved", "Achieved"
+    ON_TRACK = "on_track", "On track"
     NOT_ON_TRACK = "not_on_track", "Not on track"
+    NOT_STARTED = "not_started", "Not started"
 
     @property
     def meaning(self):

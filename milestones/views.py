@@ -1,4 +1,5 @@
 """Milestone pages: the plan page, My milestones, a milestone and its history, progress updates."""
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -50,7 +51,7 @@ class MilestoneDetailView(TemplateView):
         try:
             milestone, history = selectors.milestone_detail(self.kwargs["pk"])
         except Milestone.DoesNotExist:
-            raise Http404("No such milestone.")
+            raise Http404("No such milestone.") from None
         return {
             **super().get_context_data(**kwargs),
             "milestone": milestone,

@@ -54,7 +54,9 @@ class ActionForm(PlanChildForm):
         ref = self.cleaned_data["ref"].strip()
         clash = Action.objects.filter(plan=self.plan, ref__iexact=ref).exclude(pk=self.instance.pk).first()
         if clash:
-            raise forms.ValidationError(f'Ref {ref} is already used in this plan by "{clash.title}". Choose another ref.')
+            raise forms.ValidationError(
+                f'Ref {ref} is already used in this plan by "{clash.title}". Choose another ref.'
+            )
         return ref
 
 

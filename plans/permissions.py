@@ -1,4 +1,5 @@
 """View mixins that enforce roles on the server. A forbidden request gets 403."""
+
 from django.contrib.auth.mixins import UserPassesTestMixin
 
 from . import roles

@@ -3,6 +3,7 @@
 Views and services ask these functions, never group names directly, so the rules
 live in one place.
 """
+
 from django.contrib.auth.models import AnonymousUser
 
 PROGRAMME_MANAGER = "Programme manager"

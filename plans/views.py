@@ -1,4 +1,5 @@
 """Pages for plans, themes, actions and people. Writes are for the programme manager."""
+
 from django.contrib import messages
 from django.shortcuts import get_object_or_404
 from django.urls import reverse

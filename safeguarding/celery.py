@@ -1,4 +1,5 @@
 """Celery application. Schedules are defined in one place (see settings.CELERY_BEAT_SCHEDULE)."""
+
 import os
 
 from celery import Celery

@@ -5,6 +5,7 @@ checks all ask `today()`, so the demo can be pinned to the date of its plan
 (settings.PLAN_TODAY) and tests can pin it too. A reporting month is stored as
 the first day of that month.
 """
+
 import calendar
 import datetime
 import re

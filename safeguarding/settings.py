@@ -4,6 +4,7 @@ Everything that differs between the demo, tests and production is read from the
 environment here, in one place. With no environment set the app runs on SQLite
 with Celery tasks executed in-process, so one command gives a working demo.
 """
+
 import datetime
 from pathlib import Path
 

@@ -1,4 +1,5 @@
 """Test settings: the production settings with a fast password hasher and the real clock."""
+
 from .settings import *  # noqa: F401,F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

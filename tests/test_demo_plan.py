@@ -1,4 +1,5 @@
 """The demo plan is the October 2009 milestone report of seed 001, faithfully."""
+
 import datetime
 import json
 from collections import Counter
@@ -39,7 +40,9 @@ def test_demo_plan_has_every_action_and_milestone(demo):
 
 
 def test_demo_status_counts_per_theme(demo):
-    counts = Counter(Milestone.objects.for_plan(demo).with_current_status().values_list("action__theme__name", "current_status"))
+    counts = Counter(
+        Milestone.objects.for_plan(demo).with_current_status().values_list("action__theme__name", "current_status")
+    )
     for theme, expected in EXPECTED.items():
         assert {status: counts[(theme, status)] for status in expected} == expected, theme
 

@@ -1,4 +1,5 @@
 """The services the suite runs against: PostgreSQL and Redis in CI, SQLite and memory otherwise."""
+
 import os
 
 import pytest

@@ -1,5 +1,7 @@
 """Validation messages, and that what the user typed is kept when a form is refused."""
+
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -7,7 +9,7 @@ from django.urls import reverse
 from milestones.models import Milestone, ProgressUpdate
 from plans.models import Action, Person
 
-from ..factories import ActionFactory
+from ..factories import ActionFactory, ProgressUpdateFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -49,10 +51,16 @@ def test_unreadable_month_gets_a_clear_message(client, users, milestone, plan_to
 
 def test_a_good_update_is_saved_with_its_author_and_shown_in_history(client, users, milestone, plan_today):
     client.force_login(users["milestone_lead"])
-    response = post_update(client, milestone, reporting_month="Oct 2009", status="achieved", note="Oct 2009 - Achieved.")
+    response = post_update(
+        client, milestone, reporting_month="Oct 2009", status="achieved", note="Oct 2009 - Achieved."
+    )
     assert response.status_code == 302
     update = ProgressUpdate.objects.get()
-    assert (update.reporting_month, update.status, update.author) == (datetime.date(2009, 10, 1), "achieved", users["milestone_lead"])
+    assert (update.reporting_month, update.status, update.author) == (
+        datetime.date(2009, 10, 1),
+        "achieved",
+        users["milestone_lead"],
+    )
     page = client.get(response.url).content.decode()
     assert "Oct 2009 - Achieved." in page and "Achieved" in page
 
@@ -62,7 +70,12 @@ def test_duplicate_action_ref_in_a_plan_is_refused(client, users, milestone):
     action = milestone.action
     response = client.post(
         reverse("plans:action_create", args=[action.plan.pk]),
-        {"ref": f" {action.ref} ", "title": "Typed title kept", "theme": action.theme.pk, "action_lead": milestone.lead.pk},
+        {
+            "ref": f" {action.ref} ",
+            "title": "Typed title kept",
+            "theme": action.theme.pk,
+            "action_lead": milestone.lead.pk,
+        },
     )
     html = response.content.decode()
     assert f"Ref {action.ref} is already used in this plan" in html
@@ -72,7 +85,9 @@ def test_duplicate_action_ref_in_a_plan_is_refused(client, users, milestone):
 
 def test_lead_without_a_name_is_refused(client, users):
     client.force_login(users["programme_manager"])
-    response = client.post(reverse("plans:person_create"), {"name": "  ", "job_title": "Head of Service", "agency": "NHS"})
+    response = client.post(
+        reverse("plans:person_create"), {"name": "  ", "job_title": "Head of Service", "agency": "NHS"}
+    )
     html = response.content.decode()
     assert "Give the lead&#x27;s name." in html or "Give the lead's name." in html
     assert "Head of Service" in html
@@ -83,8 +98,13 @@ def test_milestone_due_before_planned_start_is_refused(client, users, milestone)
     client.force_login(users["programme_manager"])
     response = client.post(
         reverse("milestones:create", args=[milestone.action.pk]),
-        {"description": "Strategy published", "planned_start": "2009-12-01", "due_date": "2009-11-30",
-         "lead": milestone.lead.pk, "order": 2},
+        {
+            "description": "Strategy published",
+            "planned_start": "2009-12-01",
+            "due_date": "2009-11-30",
+            "lead": milestone.lead.pk,
+            "order": 2,
+        },
     )
     html = response.content.decode()
     assert "The due date is before the planned start date." in html
@@ -96,8 +116,13 @@ def test_editing_a_milestone_cannot_change_the_original_due_date(client, users, 
     client.force_login(users["programme_manager"])
     response = client.post(
         reverse("milestones:edit", args=[milestone.pk]),
-        {"description": milestone.description, "due_date": "2010-06-30", "revised_due_date": "2009-12-31",
-         "lead": milestone.lead.pk, "order": 1},
+        {
+            "description": milestone.description,
+            "due_date": "2010-06-30",
+            "revised_due_date": "2009-12-31",
+            "lead": milestone.lead.pk,
+            "order": 1,
+        },
     )
     assert response.status_code == 302
     milestone.refresh_from_db()
@@ -113,3 +138,11 @@ def test_theme_must_belong_to_the_plan_in_action_form(client, users, milestone):
         {"ref": "5.01", "title": "x", "theme": other.theme.pk, "action_lead": milestone.lead.pk},
     )
     assert "Select a valid choice" in response.content.decode()
+
+
+def test_update_form_starts_from_the_current_status(client, users, milestone, plan_today):
+    ProgressUpdateFactory(milestone=milestone, status="on_track")
+    client.force_login(users["milestone_lead"])
+    response = client.get(reverse("milestones:update", args=[milestone.pk]))
+    assert response.context["form"].initial["status"] == "on_track"
+    assert re.search(r'<input[^>]*value="on_track"[^>]*checked', response.content.decode())

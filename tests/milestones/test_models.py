@@ -65,7 +65,10 @@ def test_original_due_date_is_never_overwritten():
     milestone.revised_due_date = datetime.date(2009, 12, 31)
     milestone.save()
     milestone.refresh_from_db()
-    assert (milestone.due_date, milestone.effective_due_date) == (datetime.date(2009, 10, 31), datetime.date(2009, 12, 31))
+    assert (milestone.due_date, milestone.effective_due_date) == (
+        datetime.date(2009, 10, 31),
+        datetime.date(2009, 12, 31),
+    )
 
 
 def test_due_date_before_planned_start_is_refused():
@@ -116,4 +119,4 @@ def test_update_for_a_future_month_is_refused(plan_today):
 
 def test_statuses_have_distinct_icons_and_words():
     assert len({s.icon for s in Status}) == len(Status)
-    assert [s.label for s in Status] == ["Not started", "On track", "Achieved", "Not on track"]
+    assert [s.label for s in Status] == ["Achieved", "On track", "Not on track", "Not started"]

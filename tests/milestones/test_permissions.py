@@ -1,4 +1,5 @@
 """The permission matrix: every role against every view, reads and writes."""
+
 import datetime
 
 import pytest
@@ -19,8 +20,15 @@ def world(milestone, plan_today):
     plan = milestone.action.plan
     version = PlanVersion.objects.create(plan=plan, label="V1.0", date=datetime.date(2009, 8, 31))
     term = GlossaryTerm.objects.create(plan=plan, term="JAR", definition="Joint Area Review")
-    return {"milestone": milestone, "plan": plan, "action": milestone.action, "theme": milestone.action.theme,
-            "version": version, "term": term, "person": milestone.lead}
+    return {
+        "milestone": milestone,
+        "plan": plan,
+        "action": milestone.action,
+        "theme": milestone.action.theme,
+        "version": version,
+        "term": term,
+        "person": milestone.lead,
+    }
 
 
 def write_views(w):
@@ -41,16 +49,32 @@ def write_views(w):
             {"ref": action.ref, "title": "Renamed action", "theme": theme.pk, "action_lead": w["person"].pk},
             None,
         ),
-        "version_create": (reverse("plans:version_create", args=[plan.pk]), {"label": "V2.0", "date": "2010-06-24"}, PlanVersion),
+        "version_create": (
+            reverse("plans:version_create", args=[plan.pk]),
+            {"label": "V2.0", "date": "2010-06-24"},
+            PlanVersion,
+        ),
         "approval_create": (
             reverse("plans:approval_create", args=[plan.pk]),
             {"version": w["version"].pk, "body": "Children's Trust", "date": "2010-06-24"},
             PlanApproval,
         ),
-        "glossary_create": (reverse("plans:glossary_create", args=[plan.pk]), {"term": "LSCB", "definition": "Board"}, GlossaryTerm),
-        "glossary_edit": (reverse("plans:glossary_edit", args=[w["term"].pk]), {"term": "JAR", "definition": "Changed"}, None),
+        "glossary_create": (
+            reverse("plans:glossary_create", args=[plan.pk]),
+            {"term": "LSCB", "definition": "Board"},
+            GlossaryTerm,
+        ),
+        "glossary_edit": (
+            reverse("plans:glossary_edit", args=[w["term"].pk]),
+            {"term": "JAR", "definition": "Changed"},
+            None,
+        ),
         "person_create": (reverse("plans:person_create"), {"name": "New Lead", "agency": "NHS"}, Person),
-        "person_edit": (reverse("plans:person_edit", args=[w["person"].pk]), {"name": "Sarah Peel", "agency": "Police"}, None),
+        "person_edit": (
+            reverse("plans:person_edit", args=[w["person"].pk]),
+            {"name": "Sarah Peel", "agency": "Police"},
+            None,
+        ),
         "milestone_create": (
             reverse("milestones:create", args=[action.pk]),
             {"description": "New milestone", "due_date": "2009-12-31", "lead": w["person"].pk, "order": 5},
@@ -70,11 +94,25 @@ def write_views(w):
 
 
 # Who may use each write view (everyone else gets 403).
-ALLOWED = {name: {"programme_manager"} for name in [
-    "plan_create", "plan_edit", "theme_create", "theme_edit", "action_create", "action_edit", "version_create",
-    "approval_create", "glossary_create", "glossary_edit", "person_create", "person_edit", "milestone_create",
-    "milestone_edit",
-]}
+ALLOWED = {
+    name: {"programme_manager"}
+    for name in [
+        "plan_create",
+        "plan_edit",
+        "theme_create",
+        "theme_edit",
+        "action_create",
+        "action_edit",
+        "version_create",
+        "approval_create",
+        "glossary_create",
+        "glossary_edit",
+        "person_create",
+        "person_edit",
+        "milestone_create",
+        "milestone_edit",
+    ]
+}
 ALLOWED["progress_update"] = {"programme_manager", "milestone_lead"}
 
 WRITE_VIEWS = sorted(ALLOWED)
@@ -141,7 +179,15 @@ def test_scrutiny_member_sees_no_edit_control(client, users, world):
     client.force_login(users["scrutiny_member"])
     for url in read_urls(world):
         html = client.get(url).content.decode()
-        for word in ["Edit", "Add action", "Add milestone", "Update<", "New lead", "Record a version", "<form method=\"post\" novalidate"]:
+        for word in [
+            "Edit",
+            "Add action",
+            "Add milestone",
+            "Update<",
+            "New lead",
+            "Record a version",
+            '<form method="post" novalidate',
+        ]:
             assert word not in html, (url, word)
 
 

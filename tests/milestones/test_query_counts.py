@@ -1,4 +1,5 @@
 """Pages run a bounded number of queries whatever the plan size (2,000 milestones here)."""
+
 import pytest
 from django.urls import reverse
 

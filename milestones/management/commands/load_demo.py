@@ -2,6 +2,7 @@
 
 Demo passwords live here and in the README only, never in settings.
 """
+
 import json
 from pathlib import Path
 
@@ -53,7 +54,9 @@ class Command(BaseCommand):
     def create_users(self):
         User = get_user_model()
         for username, first, last, role, person_name in DEMO_USERS:
-            user, created = User.objects.get_or_create(username=username, defaults={"first_name": first, "last_name": last})
+            user, created = User.objects.get_or_create(
+                username=username, defaults={"first_name": first, "last_name": last}
+            )
             if created:
                 user.set_password(DEMO_PASSWORD)
                 user.save()
@@ -64,4 +67,6 @@ class Command(BaseCommand):
         if created:
             admin.set_password(DEMO_PASSWORD)
             admin.save()
-        self.stdout.write(f"Demo logins ready (password {DEMO_PASSWORD}): admin, " + ", ".join(u[0] for u in DEMO_USERS))
+        self.stdout.write(
+            f"Demo logins ready (password {DEMO_PASSWORD}): admin, " + ", ".join(u[0] for u in DEMO_USERS)
+        )
