@@ -42,3 +42,8 @@ def is_scrutiny_member(user) -> bool:
 def can_edit_plan(user) -> bool:
     """Create and change plans, themes, actions, milestones and people."""
     return is_programme_manager(user)
+
+
+def can_edit_indicators(user) -> bool:
+    """Enter indicator values, targets, benchmarks and commentary."""
+    return is_programme_manager(user) or is_performance_officer(user)

@@ -7,7 +7,7 @@ from django.views.generic import CreateView, DetailView, ListView, UpdateView
 
 from .forms import ActionForm, GlossaryTermForm, PersonForm, PlanApprovalForm, PlanForm, PlanVersionForm, ThemeForm
 from .models import Action, GlossaryTerm, Person, Plan, Theme
-from .permissions import ProgrammeManagerRequiredMixin
+from .permissions import RoleRequiredMixin
 
 
 class PlanListView(ListView):
@@ -23,8 +23,11 @@ class PlanAboutView(DetailView):
     queryset = Plan.objects.prefetch_related("versions__approvals", "glossary", "themes")
 
 
-class EditFormMixin(ProgrammeManagerRequiredMixin):
-    """Shared by every create/edit page: one template, a success message."""
+class EditFormMixin(RoleRequiredMixin):
+    """Shared by every create/edit page: one template, a success message.
+
+    Programme manager only unless a subclass names another role_test.
+    """
 
     template_name = "plans/edit_form.html"
     success_message = "Saved."

@@ -52,3 +52,17 @@ def parse_month(text: str) -> datetime.date | None:
     if not 1 <= month <= 12 or not 1900 <= year <= 2999:
         return None
     return datetime.date(year, month, 1)
+
+
+def financial_year(day: datetime.date) -> int:
+    """The UK financial year (April to March) a date falls in, by its starting year: Sep 2009 -> 2009."""
+    return day.year if day.month >= 4 else day.year - 1
+
+
+def financial_year_label(year: int) -> str:
+    """2009 -> '2009/10', as the reports label years."""
+    return f"{year}/{(year + 1) % 100:02d}"
+
+
+def financial_year_start(year: int) -> datetime.date:
+    return datetime.date(year, 4, 1)

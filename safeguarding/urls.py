@@ -11,4 +11,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("plans.urls")),
     path("", include("milestones.urls")),
+    path("", include("indicators.urls")),
 ]

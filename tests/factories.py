@@ -79,3 +79,41 @@ class ProgressUpdateFactory(factory.django.DjangoModelFactory):
     reporting_month = datetime.date(2009, 10, 1)
     status = Status.ON_TRACK
     note = "Oct 2009 - On track"
+
+
+class SectionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "indicators.Section"
+
+    plan = factory.SubFactory(PlanFactory)
+    name = factory.Sequence(lambda n: f"Section {n}")
+
+
+class IndicatorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "indicators.Indicator"
+
+    plan = factory.SubFactory(PlanFactory)
+    section = factory.SubFactory(SectionFactory, plan=factory.SelfAttribute("..plan"))
+    code = factory.Sequence(lambda n: f"NI {n}")
+    title = factory.Sequence(lambda n: f"Indicator {n}")
+    polarity = "higher"
+    ytd_method = "ratio"
+
+
+class IndicatorValueFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "indicators.IndicatorValue"
+
+    indicator = factory.SubFactory(IndicatorFactory)
+    period = datetime.date(2009, 9, 1)
+    value = 50
+
+
+class IndicatorYearFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "indicators.IndicatorYear"
+
+    indicator = factory.SubFactory(IndicatorFactory)
+    year = 2009
+    target = 60

@@ -82,3 +82,35 @@ def test_fixture_updates_match_their_note_month():
             for update in milestone["updates"]:
                 month = datetime.date.fromisoformat(update["month"] + "-01")
                 assert update["note"].startswith(month.strftime("%b %Y")), update["note"]
+
+
+# Seed 001, Appendix 3 (Sep 2009): status and trend as printed, where the printed figures allow the rule
+# to compute them. "●" rows are below target by far and read as Alert. NI 65 is printed Warning but
+# 9.7% meets its 10% lower-is-better target, so the rule says OK (see README). NI 59/60/68 print a trend
+# from a July figure the report does not show, so no trend can be computed.
+SEED_INDICATORS = {
+    "NI 59": ("19.2%", "alert", None),
+    "NI 60": ("42.5%", "alert", None),
+    "NI 68": ("46.0%", "alert", None),
+    "NI 62": ("12.82%", "alert", "worse"),
+    "NI 61": ("57.1%", "alert", "improving"),
+    "NI 66": ("97.8%", "warning", "worse"),
+    "NI 63": ("65.1%", "alert", "improving"),
+    "NI 67": ("95.5%", "warning", "worse"),
+    "NI 65": ("9.7%", "ok", "worse"),
+    "NI 64": ("11.9%", "alert", "worse"),
+    "NI 51": ("", "unknown", None),
+    "L0508": ("15.08%", "data_only", None),
+    "L0509": ("10", "data_only", None),
+}
+
+
+def test_demo_indicators_show_the_seeds_figures_statuses_and_trends(demo):
+    from indicators.selectors import indicator_summaries
+
+    got = {
+        s.indicator.code: (s.fmt(s.ytd.value), s.status.value, s.trend.value if s.trend else None)
+        for group in indicator_summaries(demo, datetime.date(2009, 9, 1))
+        for s in group.summaries
+    }
+    assert got == SEED_INDICATORS

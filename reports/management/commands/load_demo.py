@@ -1,4 +1,4 @@
-"""Load the demo plan (Haringey, October 2009) and one login per role.
+"""Load the demo plan (Haringey, October 2009), its indicators and one login per role.
 
 Demo passwords live here and in the README only, never in settings.
 """
@@ -11,6 +11,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 
+from indicators.services import indicator_document_load
 from milestones.services import plan_document_load
 from plans import roles
 from plans.models import Person
@@ -35,21 +36,32 @@ class Command(BaseCommand):
             default=str(Path(settings.BASE_DIR) / "fixtures" / "haringey_oct2009.json"),
             help="Plan document to load (JSON).",
         )
+        parser.add_argument(
+            "--indicators",
+            default=str(Path(settings.BASE_DIR) / "fixtures" / "haringey_indicators_2009.json"),
+            help="Indicator document to load (JSON); empty to skip.",
+        )
         parser.add_argument("--no-users", action="store_true", help="Load the plan only.")
 
-    def handle(self, *args, fixture, no_users, **options):
-        path = Path(fixture)
-        if not path.exists():
-            raise CommandError(f"No plan document at {path}.")
-        try:
-            document = json.loads(path.read_text(encoding="utf-8"))
-        except json.JSONDecodeError as error:
-            raise CommandError(f"{path} is not valid JSON: {error}") from error
+    def handle(self, *args, fixture, indicators, no_users, **options):
+        document = self.read(fixture)
         plan = plan_document_load(document)
         count = sum(len(a.get("milestones", [])) for a in document.get("actions", []))
         self.stdout.write(f'Loaded "{plan}": {len(document.get("actions", []))} actions, {count} milestones.')
+        if indicators:
+            loaded = indicator_document_load(self.read(indicators))
+            self.stdout.write(f"Loaded {len(loaded)} indicators.")
         if not no_users:
             self.create_users()
+
+    def read(self, name):
+        path = Path(name)
+        if not path.exists():
+            raise CommandError(f"No document at {path}.")
+        try:
+            return json.loads(path.read_text(encoding="utf-8"))
+        except json.JSONDecodeError as error:
+            raise CommandError(f"{path} is not valid JSON: {error}") from error
 
     def create_users(self):
         User = get_user_model()
