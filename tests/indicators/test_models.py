@@ -26,7 +26,9 @@ def test_summary_uses_rules_with_the_years_target_and_last_years_outturn(plan_to
     IndicatorValueFactory(indicator=indicator, period=AUG, value=None, numerator=3, denominator=40)
     IndicatorValueFactory(indicator=indicator, period=SEP, value=None, numerator=8, denominator=64)
     # A figure from the year before does not count towards this year's YTD.
-    IndicatorValueFactory(indicator=indicator, period=datetime.date(2009, 3, 1), value=None, numerator=9, denominator=10)
+    IndicatorValueFactory(
+        indicator=indicator, period=datetime.date(2009, 3, 1), value=None, numerator=9, denominator=10
+    )
 
     summary = Indicator.objects.with_report_data().get(pk=indicator.pk).summarise()
 
@@ -83,13 +85,17 @@ def test_numerator_above_denominator_is_refused(plan_today):
 
 def test_future_period_is_refused(plan_today):
     errors = clean_errors(period=datetime.date(2009, 12, 1), value=Decimal(5))
-    assert errors["period"] == ["Dec 2009 has not started yet: figures can only be entered for the current or past periods."]
+    assert errors["period"] == [
+        "Dec 2009 has not started yet: figures can only be entered for the current or past periods."
+    ]
 
 
 def test_period_outside_a_quarterly_frequency_is_refused(plan_today):
     errors = clean_errors(indicator=IndicatorFactory(frequency="quarterly"), period=AUG, value=Decimal(5))
     assert "This indicator is quarterly" in errors["period"][0]
-    IndicatorValue(indicator=IndicatorFactory(frequency="quarterly"), period=datetime.date(2009, 7, 1), value=5).full_clean()
+    IndicatorValue(
+        indicator=IndicatorFactory(frequency="quarterly"), period=datetime.date(2009, 7, 1), value=5
+    ).full_clean()
 
 
 def test_period_outside_an_annual_frequency_is_refused(plan_today):

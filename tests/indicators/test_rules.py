@@ -1,4 +1,5 @@
 """The status, trend and year-to-date rules as tables of cases."""
+
 from decimal import Decimal
 
 import pytest
@@ -38,9 +39,7 @@ D = Decimal
     ],
 )
 def test_status(value, target, polarity, tolerance, kind, data_only, expected):
-    got = rules.status(
-        value, target, polarity=polarity, tolerance=tolerance, tolerance_kind=kind, data_only=data_only
-    )
+    got = rules.status(value, target, polarity=polarity, tolerance=tolerance, tolerance_kind=kind, data_only=data_only)
     assert got == expected
 
 

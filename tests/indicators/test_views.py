@@ -1,4 +1,5 @@
 """Indicator pages: the edit permission matrix, validation through the forms, query bounds."""
+
 import datetime
 
 import pytest
@@ -21,44 +22,97 @@ def world(plan_today):
     year = IndicatorYearFactory(indicator=indicator, year=2009, target=10)
     england = ComparatorGroup.objects.create(name="England")
     benchmark = Benchmark.objects.create(indicator=indicator, year=2008, comparator=england, value=13)
-    commentary = Commentary.objects.create(indicator=indicator, period=datetime.date(2009, 8, 1), commentary="Low numbers")
+    commentary = Commentary.objects.create(
+        indicator=indicator, period=datetime.date(2009, 8, 1), commentary="Low numbers"
+    )
     return locals()
 
 
 def write_views(w):
     ind, plan = w["indicator"], w["indicator"].plan
-    common = {"title": "Repeat plans", "section": ind.section.pk, "unit": "percentage", "polarity": "lower",
-              "frequency": "monthly", "ytd_method": "ratio", "decimal_places": 1, "order": 1}
+    common = {
+        "title": "Repeat plans",
+        "section": ind.section.pk,
+        "unit": "percentage",
+        "polarity": "lower",
+        "frequency": "monthly",
+        "ytd_method": "ratio",
+        "decimal_places": 1,
+        "order": 1,
+    }
     return {
-        "section_create": (reverse("indicators:section_create", args=[plan.pk]), {"name": "CAMHS", "order": 4}, Section),
+        "section_create": (
+            reverse("indicators:section_create", args=[plan.pk]),
+            {"name": "CAMHS", "order": 4},
+            Section,
+        ),
         "indicator_create": (reverse("indicators:create", args=[plan.pk]), {**common, "code": "NI 64"}, Indicator),
         "indicator_edit": (reverse("indicators:edit", args=[ind.pk]), {**common, "code": "NI 65"}, None),
-        "value_create": (reverse("indicators:value_create", args=[ind.pk]),
-                         {"period": "2009-09", "numerator": 2, "denominator": 16}, IndicatorValue),
-        "value_edit": (reverse("indicators:value_edit", args=[w["value"].pk]), {"period": "2009-08", "value": 4.1}, None),
-        "year_create": (reverse("indicators:year_create", args=[ind.pk]),
-                        {"year": 2010, "target": 9, "tolerance_kind": "absolute"}, IndicatorYear),
-        "year_edit": (reverse("indicators:year_edit", args=[w["year"].pk]),
-                      {"year": 2009, "target": 11, "tolerance": 1, "tolerance_kind": "absolute"}, None),
-        "benchmark_create": (reverse("indicators:benchmark_create", args=[ind.pk]),
-                             {"year": 2009, "comparator": w["england"].pk, "value": 12}, Benchmark),
-        "benchmark_edit": (reverse("indicators:benchmark_edit", args=[w["benchmark"].pk]),
-                           {"year": 2008, "comparator": w["england"].pk, "value": 13.5}, None),
-        "commentary_create": (reverse("indicators:commentary_create", args=[ind.pk]),
-                              {"period": "2009-09", "commentary": "Numbers are small."}, Commentary),
-        "commentary_edit": (reverse("indicators:commentary_edit", args=[w["commentary"].pk]),
-                            {"period": "2009-08", "commentary": "Changed", "best_practice": "Audit"}, None),
+        "value_create": (
+            reverse("indicators:value_create", args=[ind.pk]),
+            {"period": "2009-09", "numerator": 2, "denominator": 16},
+            IndicatorValue,
+        ),
+        "value_edit": (
+            reverse("indicators:value_edit", args=[w["value"].pk]),
+            {"period": "2009-08", "value": 4.1},
+            None,
+        ),
+        "year_create": (
+            reverse("indicators:year_create", args=[ind.pk]),
+            {"year": 2010, "target": 9, "tolerance_kind": "absolute"},
+            IndicatorYear,
+        ),
+        "year_edit": (
+            reverse("indicators:year_edit", args=[w["year"].pk]),
+            {"year": 2009, "target": 11, "tolerance": 1, "tolerance_kind": "absolute"},
+            None,
+        ),
+        "benchmark_create": (
+            reverse("indicators:benchmark_create", args=[ind.pk]),
+            {"year": 2009, "comparator": w["england"].pk, "value": 12},
+            Benchmark,
+        ),
+        "benchmark_edit": (
+            reverse("indicators:benchmark_edit", args=[w["benchmark"].pk]),
+            {"year": 2008, "comparator": w["england"].pk, "value": 13.5},
+            None,
+        ),
+        "commentary_create": (
+            reverse("indicators:commentary_create", args=[ind.pk]),
+            {"period": "2009-09", "commentary": "Numbers are small."},
+            Commentary,
+        ),
+        "commentary_edit": (
+            reverse("indicators:commentary_edit", args=[w["commentary"].pk]),
+            {"period": "2009-08", "commentary": "Changed", "best_practice": "Audit"},
+            None,
+        ),
     }
 
 
 def snapshot():
-    return [list(m.objects.order_by("pk").values()) for m in
-            (Section, Indicator, IndicatorValue, IndicatorYear, Benchmark, Commentary)]
+    return [
+        list(m.objects.order_by("pk").values())
+        for m in (Section, Indicator, IndicatorValue, IndicatorYear, Benchmark, Commentary)
+    ]
 
 
-VIEWS = sorted([
-    "section_create", "indicator_create", "indicator_edit", "value_create", "value_edit", "year_create",
-    "year_edit", "benchmark_create", "benchmark_edit", "commentary_create", "commentary_edit"])
+VIEWS = sorted(
+    [
+        "section_create",
+        "indicator_create",
+        "indicator_edit",
+        "value_create",
+        "value_edit",
+        "year_create",
+        "year_edit",
+        "benchmark_create",
+        "benchmark_edit",
+        "commentary_create",
+        "commentary_edit",
+    ]
+)
 
 
 @pytest.mark.parametrize("view", VIEWS)
@@ -110,8 +164,17 @@ def test_value_form_messages_keep_what_was_typed(client, users, world):
 
 def test_duplicate_indicator_code_is_refused(client, users, world):
     client.force_login(users["programme_manager"])
-    data = {"code": "ni 65", "title": "x", "section": world["indicator"].section.pk, "unit": "percentage",
-            "polarity": "lower", "frequency": "monthly", "ytd_method": "ratio", "decimal_places": 1, "order": 0}
+    data = {
+        "code": "ni 65",
+        "title": "x",
+        "section": world["indicator"].section.pk,
+        "unit": "percentage",
+        "polarity": "lower",
+        "frequency": "monthly",
+        "ytd_method": "ratio",
+        "decimal_places": 1,
+        "order": 0,
+    }
     html = client.post(reverse("indicators:create", args=[world["indicator"].plan.pk]), data).content.decode()
     assert "ni 65 is already an indicator of this plan." in html
 
