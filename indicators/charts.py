@@ -46,12 +46,12 @@ def line_chart_svg(
     target=None,
     benchmarks=(),
     percentage=False,
-    width=640,
-    height=260,
+    width=720,
+    height=280,
 ):
     """points: [(label, value or None)] oldest first. target: a Line or None. benchmarks: [Line]."""
     suffix = "%" if percentage else ""
-    left, right, top, bottom = 52, 170, 16, 44
+    left, right, top, bottom = 52, 230, 16, 44
     plot_w, plot_h = width - left - right, height - top - bottom
     known = [float(v) for _, v in points if v is not None]
     refs = [float(line.value) for line in ([target] if target else []) + list(benchmarks)]
@@ -98,15 +98,10 @@ def line_chart_svg(
                 f'<text x="{x(index):.1f}" y="{top + plot_h + 16}" text-anchor="middle" fill="#41464b">'
                 f"{escape(label)}</text>"
             )
-    label_slots = []
+    side_labels = []
 
     def side_label(value, text, colour):
-        ly = y(value) + 4
-        for used in label_slots:  # keep labels from overlapping
-            if abs(used - ly) < 12:
-                ly = used + 12
-        label_slots.append(ly)
-        parts.append(f'<text x="{left + plot_w + 6}" y="{ly:.1f}" fill="{colour}">{escape(text)}</text>')
+        side_labels.append([y(value) + 4, text, colour])
 
     if target:
         ty = y(target.value)
@@ -123,6 +118,12 @@ def line_chart_svg(
             f'stroke-width="1.5" stroke-dasharray="{dash}"/>'
         )
         side_label(line.value, f"{line.label} {_fmt(float(line.value), suffix)}", colour)
+    # Labels to the right of the plot, spaced so none overlap, in value order.
+    side_labels.sort(key=lambda item: item[0])
+    for n in range(1, len(side_labels)):
+        side_labels[n][0] = max(side_labels[n][0], side_labels[n - 1][0] + 13)
+    for ly, text, colour in side_labels:
+        parts.append(f'<text x="{left + plot_w + 6}" y="{ly:.1f}" fill="{colour}">{escape(text)}</text>')
     segment = []
     segments = []
     for index, (_, value) in enumerate(points):
