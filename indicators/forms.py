@@ -171,5 +171,17 @@ class CommentaryForm(IndicatorChildForm):
         return f"There is already commentary for {existing.label}. Edit it instead."
 
 
+class ComparatorGroupForm(forms.ModelForm):
+    class Meta:
+        model = ComparatorGroup
+        fields = ["name", "order"]
+
+    def clean_name(self):
+        name = self.cleaned_data["name"].strip()
+        if ComparatorGroup.objects.filter(name__iexact=name).exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError(f'There is already a comparator group called "{name}".')
+        return name
+
+
 class AsAtForm(forms.Form):
     as_at = MonthField(required=False, label="As at month")

@@ -7,6 +7,7 @@ urlpatterns = [
     path("plans/<int:pk>/indicators/", views.IndicatorListView.as_view(), name="list"),
     path("plans/<int:plan_pk>/indicators/new/", views.IndicatorCreateView.as_view(), name="create"),
     path("plans/<int:plan_pk>/indicator-sections/new/", views.SectionCreateView.as_view(), name="section_create"),
+    path("comparator-groups/new/", views.ComparatorGroupCreateView.as_view(), name="comparator_create"),
     path("indicators/<int:pk>/", views.IndicatorDetailView.as_view(), name="detail"),
     path("indicators/<int:pk>/edit/", views.IndicatorUpdateView.as_view(), name="edit"),
     path("indicators/<int:indicator_pk>/values/new/", views.ValueCreateView.as_view(), name="value_create"),

@@ -3,6 +3,7 @@
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.generic import CreateView, TemplateView, UpdateView
 
 from plans import roles
@@ -15,6 +16,7 @@ from .forms import (
     AsAtForm,
     BenchmarkForm,
     CommentaryForm,
+    ComparatorGroupForm,
     IndicatorForm,
     IndicatorValueForm,
     IndicatorYearForm,
@@ -93,6 +95,23 @@ class IndicatorUpdateView(IndicatorEditorMixin, PlanObjectMixin, UpdateView):
 
     def get_success_url(self):
         return self.object.get_absolute_url()
+
+
+class ComparatorGroupCreateView(IndicatorEditorMixin, EditFormMixin, CreateView):
+    """Comparator groups (England, London, statistical neighbours...) are data."""
+
+    form_class = ComparatorGroupForm
+    heading = "New comparator group"
+    success_message = "Comparator group {obj} added."
+
+    def get_success_url(self):
+        target = self.request.GET.get("next", "")
+        if url_has_allowed_host_and_scheme(target, allowed_hosts={self.request.get_host()}):
+            return target
+        return reverse("plans:list")
+
+    def get_cancel_url(self):
+        return self.get_success_url()
 
 
 class IndicatorChildMixin(IndicatorEditorMixin, EditFormMixin):

@@ -78,6 +78,11 @@ def write_views(w):
             {"year": 2008, "comparator": w["england"].pk, "value": 13.5},
             None,
         ),
+        "comparator_create": (
+            reverse("indicators:comparator_create"),
+            {"name": "Inner London", "order": 4},
+            ComparatorGroup,
+        ),
         "commentary_create": (
             reverse("indicators:commentary_create", args=[ind.pk]),
             {"period": "2009-09", "commentary": "Numbers are small."},
@@ -111,6 +116,7 @@ VIEWS = sorted(
         "benchmark_edit",
         "commentary_create",
         "commentary_edit",
+        "comparator_create",
     ]
 )
 
@@ -205,3 +211,11 @@ def test_indicator_list_queries_are_bounded_for_200_indicators_by_36_months(
         response = client.get(reverse("indicators:list", args=[plan.pk]))
     assert response.status_code == 200
     assert sum(len(g.summaries) for g in response.context["sections"]) == 200
+
+
+def test_comparator_group_next_link_cannot_leave_the_site(client, users):
+    client.force_login(users["performance_officer"])
+    response = client.post(
+        reverse("indicators:comparator_create") + "?next=https://evil.example/", {"name": "X", "order": 1}
+    )
+    assert response.url == reverse("plans:list")
