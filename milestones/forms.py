@@ -4,7 +4,7 @@ from plans.forms import DATE_WIDGET
 from plans.models import Person
 from safeguarding import dates
 
-from .models import Milestone, ProgressUpdate
+from .models import Milestone, ProgressUpdate, SlippageRecord
 from .status import Status
 
 
@@ -66,12 +66,11 @@ class ProgressUpdateForm(forms.ModelForm):
 class MilestoneForm(forms.ModelForm):
     class Meta:
         model = Milestone
-        fields = ["description", "planned_start", "due_date", "revised_due_date", "lead", "order"]
+        fields = ["description", "planned_start", "due_date", "lead", "order"]
         widgets = {
             "description": forms.Textarea(attrs={"rows": 2}),
             "planned_start": DATE_WIDGET,
             "due_date": DATE_WIDGET,
-            "revised_due_date": DATE_WIDGET,
         }
         error_messages = {
             "due_date": {"required": "Give the due date."},
@@ -88,6 +87,37 @@ class MilestoneForm(forms.ModelForm):
             self.fields["due_date"].disabled = True
             self.fields[
                 "due_date"
-            ].help_text = "The original due date is kept as set. To re-plan, give a revised due date."
-        if not self.instance.pk:
-            del self.fields["revised_due_date"]
+            ].help_text = (
+                "The original due date is kept as set. To re-plan, record an exception with a revised completion date."
+            )
+
+
+class SlippageRecordForm(forms.ModelForm):
+    """An exception-report entry, in the columns of the seed's exception report."""
+
+    class Meta:
+        model = SlippageRecord
+        fields = [
+            "reason_for_slippage",
+            "actions_to_achieve",
+            "support_required",
+            "revised_completion_date",
+            "other_milestones_impacted",
+        ]
+        widgets = {
+            "reason_for_slippage": forms.Textarea(attrs={"rows": 3}),
+            "actions_to_achieve": forms.Textarea(attrs={"rows": 3}),
+            "support_required": forms.Textarea(attrs={"rows": 2}),
+            "revised_completion_date": DATE_WIDGET,
+            "other_milestones_impacted": forms.Textarea(attrs={"rows": 2}),
+        }
+        help_texts = {
+            "revised_completion_date": "Re-plans the milestone. The original due date is kept and every re-plan is "
+            "listed on the milestone and counted in the exception report.",
+        }
+
+    def __init__(self, *args, milestone, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.milestone = milestone
+        self.fields["reason_for_slippage"].required = True
+        self.fields["reason_for_slippage"].error_messages["required"] = "Say why the milestone has slipped."

@@ -8,7 +8,7 @@ from plans import roles
 from plans.models import Action, Person
 from safeguarding import dates
 
-from .querysets import AppendOnlyError, MilestoneQuerySet, ProgressUpdateQuerySet
+from .querysets import AppendOnlyError, AppendOnlyQuerySet, MilestoneQuerySet, ProgressUpdateQuerySet
 from .status import Status
 
 
@@ -85,7 +85,22 @@ class Milestone(models.Model):
         return user.pk in person_user_ids
 
 
-class ProgressUpdate(models.Model):
+class AppendOnlyModel(models.Model):
+    """Evidence records: once written, never changed or deleted (a correction is a new record)."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyError(f"A {self._meta.verbose_name} cannot be changed; add a new one instead.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError(f"A {self._meta.verbose_name} cannot be deleted.")
+
+
+class ProgressUpdate(AppendOnlyModel):
     milestone = models.ForeignKey(Milestone, on_delete=models.PROTECT, related_name="updates")
     reporting_month = models.DateField(help_text="The month this update reports on (stored as its first day).")
     status = models.CharField(max_length=20, choices=Status.choices)
@@ -122,15 +137,55 @@ class ProgressUpdate(models.Model):
             raise ValidationError(errors)
 
     def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise AppendOnlyError("Progress updates cannot be changed; add a new update instead.")
         if self.reporting_month:
             self.reporting_month = self.reporting_month.replace(day=1)
         super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):
-        raise AppendOnlyError("Progress updates cannot be deleted.")
-
     @property
     def month_label(self):
         return dates.month_label(self.reporting_month)
+
+
+class SlippageRecord(AppendOnlyModel):
+    """An exception-report entry for a milestone: why it slipped and what happens next.
+
+    Append-only like progress updates. A revised completion date re-plans the
+    milestone (its revised due date) and the record keeps the date it replaced,
+    so every re-plan stays visible.
+    """
+
+    milestone = models.ForeignKey(Milestone, on_delete=models.PROTECT, related_name="slippage_records")
+    # Blank only in records taken from an old report (seed 1.01 gives none); the form requires it.
+    reason_for_slippage = models.TextField(blank=True)
+    actions_to_achieve = models.TextField("actions to achieve milestone", blank=True)
+    support_required = models.TextField(blank=True)
+    revised_completion_date = models.DateField(null=True, blank=True)
+    other_milestones_impacted = models.TextField(blank=True)
+    replaced_due_date = models.DateField(
+        null=True, blank=True, editable=False, help_text="The due date in force before this record re-planned it."
+    )
+    replanned = models.BooleanField(default=False, editable=False)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="slippage_records"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "exception record"
+
+    def __str__(self):
+        return f"Exception for {self.milestone}"
+
+    def clean(self):
+        milestone = self.milestone
+        if (
+            self.revised_completion_date
+            and milestone.planned_start
+            and self.revised_completion_date < milestone.planned_start
+        ):
+            raise ValidationError(
+                {"revised_completion_date": "The revised completion date is before the milestone's planned start date."}
+            )

@@ -18,16 +18,19 @@ class AppendOnlyError(Exception):
     """Progress updates are evidence: a correction is a new update."""
 
 
-class ProgressUpdateQuerySet(models.QuerySet):
-    def latest_first(self):
-        return self.order_by("-reporting_month", "-created_at", "-id")
+class AppendOnlyQuerySet(models.QuerySet):
+    """For evidence records (progress updates, exception records): bulk changes are refused too."""
 
-    # Updates are append-only (see ProgressUpdate): bulk changes are refused too.
     def update(self, **kwargs):
-        raise AppendOnlyError("Progress updates cannot be changed; add a new update instead.")
+        raise AppendOnlyError("These records cannot be changed; add a new one instead.")
 
     def delete(self):
-        raise AppendOnlyError("Progress updates cannot be deleted.")
+        raise AppendOnlyError("These records cannot be deleted.")
+
+
+class ProgressUpdateQuerySet(AppendOnlyQuerySet):
+    def latest_first(self):
+        return self.order_by("-reporting_month", "-created_at", "-id")
 
 
 class MilestoneQuerySet(models.QuerySet):
@@ -59,6 +62,18 @@ class MilestoneQuerySet(models.QuerySet):
                 output_field=models.BooleanField(),
             )
         )
+
+    def with_replan_count(self):
+        from .models import SlippageRecord
+
+        replans = (
+            SlippageRecord.objects.filter(milestone=OuterRef("pk"), replanned=True)
+            .order_by()
+            .values("milestone")
+            .annotate(n=models.Count("pk"))
+            .values("n")
+        )
+        return self.annotate(replan_count=Coalesce(Subquery(replans), Value(0)))
 
     def overdue(self, today=None):
         return self.with_current_status(today).filter(is_overdue=True)

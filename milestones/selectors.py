@@ -132,7 +132,8 @@ def my_milestones(user) -> MyMilestones:
 
 
 def milestone_detail(pk):
-    """One milestone with its current status; its history newest first."""
-    milestone = Milestone.objects.with_current_status().with_leads().get(pk=pk)
+    """One milestone with its current status and re-plan count; its progress and exception history, newest first."""
+    milestone = Milestone.objects.with_current_status().with_replan_count().with_leads().get(pk=pk)
     history = list(milestone.updates.latest_first().select_related("author"))
-    return milestone, history
+    exceptions = list(milestone.slippage_records.select_related("author"))
+    return milestone, history, exceptions

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from plans.models import Action, GlossaryTerm, Person, Plan, PlanApproval, PlanVersion, Theme
 
-from .models import Milestone, ProgressUpdate
+from .models import Milestone, ProgressUpdate, SlippageRecord
 
 
 @transaction.atomic
@@ -22,6 +22,28 @@ def progress_update_create(*, milestone: Milestone, author, reporting_month, sta
     update.full_clean()
     update.save()
     return update
+
+
+@transaction.atomic
+def slippage_record_create(*, milestone: Milestone, author, recorded_at=None, **fields) -> SlippageRecord:
+    """Record why a milestone slipped. A revised completion date re-plans the milestone:
+    its revised due date changes, the original due date never does, and the record
+    keeps the date it replaced."""
+    if author is not None and not milestone.can_be_updated_by(author):
+        raise PermissionDenied("You can only record exceptions for milestones you lead, or whose action you lead.")
+    milestone = Milestone.objects.select_for_update().get(pk=milestone.pk)
+    record = SlippageRecord(milestone=milestone, author=author, **fields)
+    if recorded_at:
+        record.created_at = recorded_at
+    record.full_clean()
+    revised = record.revised_completion_date
+    if revised and revised != milestone.effective_due_date:
+        record.replaced_due_date = milestone.effective_due_date
+        record.replanned = True
+        milestone.revised_due_date = revised
+        milestone.save(update_fields=["revised_due_date"])
+    record.save()
+    return record
 
 
 def _date(value):
@@ -112,3 +134,32 @@ def plan_document_load(document: dict) -> Plan:
                         created_at=recorded_at,
                     )
     return plan
+
+
+@transaction.atomic
+def slippage_document_load(plan: Plan, rows: list[dict], recorded_on=None) -> int:
+    """Load exception-report rows (fixtures/haringey_oct2009_exceptions.json) as exception records.
+
+    Rows match milestones by action ref and description; a row already loaded is skipped.
+    Returns the number of records created.
+    """
+    recorded_at = timezone.make_aware(datetime.datetime.combine(recorded_on, datetime.time(9))) if recorded_on else None
+    created = 0
+    for row in rows:
+        milestone = Milestone.objects.get(
+            action__plan=plan, action__ref=row["action_ref"], description=row["milestone"]
+        )
+        if milestone.slippage_records.filter(reason_for_slippage=row["reason_for_slippage"]).exists():
+            continue
+        slippage_record_create(
+            milestone=milestone,
+            author=None,
+            recorded_at=recorded_at,
+            reason_for_slippage=row["reason_for_slippage"],
+            actions_to_achieve=row.get("actions_to_achieve", ""),
+            support_required=row.get("support_required", ""),
+            revised_completion_date=_date(row.get("revised_completion")),
+            other_milestones_impacted=row.get("other_milestones_impacted", ""),
+        )
+        created += 1
+    return created

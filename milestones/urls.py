@@ -8,6 +8,7 @@ urlpatterns = [
     path("my-milestones/", views.MyMilestonesView.as_view(), name="mine"),
     path("milestones/<int:pk>/", views.MilestoneDetailView.as_view(), name="detail"),
     path("milestones/<int:pk>/update/", views.ProgressUpdateCreateView.as_view(), name="update"),
+    path("milestones/<int:pk>/exception/", views.SlippageRecordCreateView.as_view(), name="exception"),
     path("milestones/<int:pk>/edit/", views.MilestoneUpdateView.as_view(), name="edit"),
     path("actions/<int:action_pk>/milestones/new/", views.MilestoneCreateView.as_view(), name="create"),
 ]

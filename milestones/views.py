@@ -13,7 +13,7 @@ from plans.models import Action, Plan
 from plans.views import EditFormMixin
 
 from . import selectors, services
-from .forms import MilestoneForm, ProgressUpdateForm
+from .forms import MilestoneForm, ProgressUpdateForm, SlippageRecordForm
 from .models import Milestone
 
 
@@ -49,23 +49,21 @@ class MilestoneDetailView(TemplateView):
 
     def get_context_data(self, **kwargs):
         try:
-            milestone, history = selectors.milestone_detail(self.kwargs["pk"])
+            milestone, history, exceptions = selectors.milestone_detail(self.kwargs["pk"])
         except Milestone.DoesNotExist:
             raise Http404("No such milestone.") from None
         return {
             **super().get_context_data(**kwargs),
             "milestone": milestone,
             "history": history,
+            "exceptions": exceptions,
             "can_update": milestone.can_be_updated_by(self.request.user),
             "plan": milestone.action.plan,
         }
 
 
-class ProgressUpdateCreateView(CreateView):
-    """Add a progress update. Only the milestone's leads and the programme manager."""
-
-    form_class = ProgressUpdateForm
-    template_name = "milestones/progress_update_form.html"
+class MilestoneLeadWriteMixin:
+    """Writes on one milestone by its leads or the programme manager (403 for anyone else)."""
 
     def dispatch(self, request, *args, **kwargs):
         self.milestone = get_object_or_404(Milestone.objects.with_current_status().with_leads(), pk=kwargs["pk"])
@@ -75,6 +73,13 @@ class ProgressUpdateCreateView(CreateView):
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "milestone": self.milestone}
+
+
+class ProgressUpdateCreateView(MilestoneLeadWriteMixin, CreateView):
+    """Add a progress update. Only the milestone's leads and the programme manager."""
+
+    form_class = ProgressUpdateForm
+    template_name = "milestones/progress_update_form.html"
 
     def form_valid(self, form):
         update = services.progress_update_create(
@@ -94,6 +99,23 @@ class ProgressUpdateCreateView(CreateView):
             "plan": self.milestone.action.plan,
             "history": self.milestone.updates.latest_first()[:3],
         }
+
+
+class SlippageRecordCreateView(MilestoneLeadWriteMixin, CreateView):
+    """Record an exception (reason for slippage, revised completion date...)."""
+
+    form_class = SlippageRecordForm
+    template_name = "milestones/slippage_form.html"
+
+    def form_valid(self, form):
+        services.slippage_record_create(
+            milestone=self.milestone, author=self.request.user, **{f: form.cleaned_data[f] for f in form.Meta.fields}
+        )
+        messages.success(self.request, "Exception recorded.")
+        return redirect(self.milestone)
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "milestone": self.milestone, "plan": self.milestone.action.plan}
 
 
 class MilestoneCreateView(EditFormMixin, CreateView):

@@ -66,3 +66,7 @@ def financial_year_label(year: int) -> str:
 
 def financial_year_start(year: int) -> datetime.date:
     return datetime.date(year, 4, 1)
+
+
+def parse_date(text) -> datetime.date | None:
+    return datetime.date.fromisoformat(text) if text else None

@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from milestones.models import Milestone, ProgressUpdate
+from milestones.models import Milestone, ProgressUpdate, SlippageRecord
 from plans.models import Action, GlossaryTerm, Person, Plan, PlanApproval, PlanVersion, Theme
 
 from ..factories import PersonFactory
@@ -85,6 +85,11 @@ def write_views(w):
             {"description": "Changed", "lead": w["person"].pk, "order": 1},
             None,
         ),
+        "exception": (
+            reverse("milestones:exception", args=[w["milestone"].pk]),
+            {"reason_for_slippage": "Launch delayed", "revised_completion_date": "2009-11-30"},
+            SlippageRecord,
+        ),
         "progress_update": (
             reverse("milestones:update", args=[w["milestone"].pk]),
             {"reporting_month": "2009-11", "status": "on_track", "note": "Nov 2009 - On track"},
@@ -114,6 +119,7 @@ ALLOWED = {
     ]
 }
 ALLOWED["progress_update"] = {"programme_manager", "milestone_lead"}
+ALLOWED["exception"] = {"programme_manager", "milestone_lead"}
 
 WRITE_VIEWS = sorted(ALLOWED)
 
@@ -122,7 +128,18 @@ def snapshot():
     """Everything a forbidden POST could change."""
     return [
         list(model.objects.order_by("pk").values())
-        for model in (Plan, Theme, Action, Person, Milestone, ProgressUpdate, PlanVersion, PlanApproval, GlossaryTerm)
+        for model in (
+            Plan,
+            Theme,
+            Action,
+            Person,
+            Milestone,
+            ProgressUpdate,
+            PlanVersion,
+            PlanApproval,
+            GlossaryTerm,
+            SlippageRecord,
+        )
     ]
 
 

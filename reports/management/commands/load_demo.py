@@ -12,9 +12,10 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 
 from indicators.services import indicator_document_load
-from milestones.services import plan_document_load
+from milestones.services import plan_document_load, slippage_document_load
 from plans import roles
 from plans.models import Person
+from safeguarding import dates
 
 DEMO_PASSWORD = "demo-haringey-2009"
 DEMO_USERS = [
@@ -41,13 +42,23 @@ class Command(BaseCommand):
             default=str(Path(settings.BASE_DIR) / "fixtures" / "haringey_indicators_2009.json"),
             help="Indicator document to load (JSON); empty to skip.",
         )
+        parser.add_argument(
+            "--exceptions",
+            default=str(Path(settings.BASE_DIR) / "fixtures" / "haringey_oct2009_exceptions.json"),
+            help="Exception report rows to load (JSON); empty to skip.",
+        )
         parser.add_argument("--no-users", action="store_true", help="Load the plan only.")
 
-    def handle(self, *args, fixture, indicators, no_users, **options):
+    def handle(self, *args, fixture, indicators, exceptions, no_users, **options):
         document = self.read(fixture)
         plan = plan_document_load(document)
         count = sum(len(a.get("milestones", [])) for a in document.get("actions", []))
         self.stdout.write(f'Loaded "{plan}": {len(document.get("actions", []))} actions, {count} milestones.')
+        if exceptions:
+            created = slippage_document_load(
+                plan, self.read(exceptions), recorded_on=dates.parse_date(document.get("generated_on"))
+            )
+            self.stdout.write(f"Loaded {created} exception records.")
         if indicators:
             loaded = indicator_document_load(self.read(indicators))
             self.stdout.write(f"Loaded {len(loaded)} indicators.")
