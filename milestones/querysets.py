@@ -40,13 +40,21 @@ class MilestoneQuerySet(models.QuerySet):
     def with_leads(self):
         return self.select_related("action__theme", "action__action_lead", "action__plan", "lead")
 
-    def with_current_status(self, today=None):
+    def with_current_status(self, today=None, as_at=None):
         """Annotate current_status, current_note, current_month, last_updated_at,
-        effective_due and is_overdue."""
+        effective_due and is_overdue.
+
+        With as_at (a month), the status is the one reported for that month or
+        before, and overdue is judged at the end of that month.
+        """
         from .models import ProgressUpdate
 
         today = today or dates.today()
-        latest = ProgressUpdate.objects.filter(milestone=OuterRef("pk")).latest_first()
+        latest = ProgressUpdate.objects.filter(milestone=OuterRef("pk"))
+        if as_at:
+            latest = latest.filter(reporting_month__lte=as_at)
+            today = min(today, dates.month_end(as_at))
+        latest = latest.latest_first()
         return self.annotate(
             current_status=Coalesce(
                 Subquery(latest.values("status")[:1]), Value(Status.NOT_STARTED.value), output_field=models.CharField()

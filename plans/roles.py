@@ -47,3 +47,8 @@ def can_edit_plan(user) -> bool:
 def can_edit_indicators(user) -> bool:
     """Enter indicator values, targets, benchmarks and commentary."""
     return is_programme_manager(user) or is_performance_officer(user)
+
+
+def can_download_reports(user) -> bool:
+    """Committee PDFs: the programme manager and scrutiny members."""
+    return is_programme_manager(user) or is_scrutiny_member(user)

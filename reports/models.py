@@ -1,1 +1,170 @@
-from django.db import models  # noqa: F401  (models arrive with their issue)
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+
+from plans.models import Plan
+from safeguarding import dates
+
+APPENDIX_CHOICES = [
+    ("glossary", "Glossary of terms and acronyms"),
+    ("milestones", "Milestone report"),
+    ("exceptions", "Milestone exception report"),
+    ("indicators", "Performance indicator report"),
+]
+
+
+def split_paragraphs(text):
+    return [p.strip() for p in (text or "").replace("\r\n", "\n").split("\n\n") if p.strip()]
+
+
+class CommitteePack(models.Model):
+    """A cover report and its appendices for a meeting, saved so it can be produced again."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="packs")
+    meeting = models.CharField(max_length=200, help_text="For example Overview & Scrutiny, Cabinet, Children's Trust")
+    meeting_date = models.DateField()
+    report_title = models.CharField(max_length=300)
+    report_of = models.CharField(
+        max_length=300, blank=True, help_text="For example Peter Lewis, Director of Children Services"
+    )
+    contact_officer = models.CharField(max_length=300, blank=True)
+    wards_affected = models.CharField(max_length=200, blank=True, default="All")
+    report_for = models.CharField(max_length=200, blank=True, default="Non Key Decision")
+    as_at = models.DateField("reports as at month", help_text="The month the appendices report on.")
+    purpose = models.TextField("purpose of the report", blank=True, help_text="Separate paragraphs with a blank line.")
+    recommendations = models.TextField(blank=True)
+    reasons = models.TextField("reasons for recommendations", blank=True)
+    summary = models.TextField(blank=True)
+    appendices = models.JSONField(default=list, help_text="Appendix kinds in order.")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-meeting_date", "-id"]
+
+    def __str__(self):
+        return f"{self.meeting}, {self.meeting_date:%d %B %Y}"
+
+    def get_absolute_url(self):
+        return reverse("reports:pack", args=[self.pk])
+
+    def clean(self):
+        kinds = dict(APPENDIX_CHOICES)
+        unknown = [kind for kind in self.appendices or [] if kind not in kinds]
+        if unknown:
+            raise ValidationError({"appendices": f"Unknown appendix: {', '.join(unknown)}."})
+        if self.as_at:
+            self.as_at = self.as_at.replace(day=1)
+
+    def save(self, *args, **kwargs):
+        self.updated_at = timezone.now()
+        if self.as_at:
+            self.as_at = self.as_at.replace(day=1)
+        super().save(*args, **kwargs)
+
+    def numbered_appendices(self):
+        """[(number, kind)]: numbered in order; an exception report straight after the
+        milestone report is its sub-appendix ('2a'), as the committee reports number them."""
+        numbered, number, previous = [], 0, None
+        for kind in self.appendices:
+            if kind == "exceptions" and previous == "milestones":
+                numbered.append((f"{number}a", kind))
+            else:
+                number += 1
+                numbered.append((str(number), kind))
+            previous = kind
+        return numbered
+
+    def cover_sections(self):
+        """[(number, heading, [paragraphs])] in the order of a council cover report:
+        purpose, free sections placed after it, recommendations, reasons, summary,
+        then the other free sections."""
+        free = list(self.sections.all())
+        placed = {
+            placement: [(s.heading, s.body) for s in free if s.placement == placement]
+            for placement in PackSection.Placement.values
+        }
+        ordered = (
+            [("Purpose of the report", self.purpose)]
+            + placed[PackSection.Placement.AFTER_PURPOSE]
+            + [
+                ("Recommendations", self.recommendations),
+                ("Reason for recommendation(s)", self.reasons),
+                ("Summary", self.summary),
+            ]
+            + placed[PackSection.Placement.AFTER_SUMMARY]
+        )
+        sections = [(heading, split_paragraphs(body)) for heading, body in ordered if (body or "").strip()]
+        return [(n, heading, paragraphs) for n, (heading, paragraphs) in enumerate(sections, start=1)]
+
+    @property
+    def as_at_label(self):
+        return dates.month_long_label(self.as_at)
+
+
+class PackSection(models.Model):
+    """A free section of a cover report (e.g. "Introduction by Cabinet Member", "Legal comments")."""
+
+    class Placement(models.TextChoices):
+        AFTER_PURPOSE = "after_purpose", "After the purpose (before the recommendations)"
+        AFTER_SUMMARY = "after_summary", "After the summary"
+
+    pack = models.ForeignKey(CommitteePack, on_delete=models.CASCADE, related_name="sections")
+    heading = models.CharField(max_length=200)
+    placement = models.CharField(max_length=20, choices=Placement.choices, default=Placement.AFTER_SUMMARY)
+    body = models.TextField(help_text="Separate paragraphs with a blank line.")
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["pack", "order", "id"]
+
+    def __str__(self):
+        return self.heading
+
+
+class RenderJob(models.Model):
+    """A PDF built in the background: a report, or a whole pack. The file is kept."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Building"
+        DONE = "done", "Ready"
+        FAILED = "failed", "Failed"
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="render_jobs")
+    kind = models.CharField(max_length=20)  # a report kind or "pack"
+    pack = models.ForeignKey(CommitteePack, on_delete=models.CASCADE, null=True, blank=True, related_name="jobs")
+    as_at = models.DateField(null=True, blank=True)
+    filters = models.JSONField(default=dict, blank=True)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
+    progress = models.CharField(max_length=300, blank=True)
+    pages = models.PositiveIntegerField(default=0)
+    pdf = models.FileField(upload_to="reports/%Y/%m/", blank=True)
+    error = models.TextField(blank=True)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.kind} PDF for {self.plan} ({self.get_state_display()})"
+
+    def get_absolute_url(self):
+        return reverse("reports:job", args=[self.pk])
+
+    @property
+    def finished(self):
+        return self.state in (self.State.DONE, self.State.FAILED)
+
+    @property
+    def filename(self):
+        stem = (
+            f"{self.pack.meeting} {self.pack.meeting_date:%Y-%m-%d}" if self.pack else f"{self.plan.name} {self.kind}"
+        )
+        if self.as_at and not self.pack:
+            stem += f" {self.as_at:%Y-%m}"
+        return "".join(c if c.isalnum() or c in " -_" else "_" for c in stem).strip().replace(" ", "_") + ".pdf"

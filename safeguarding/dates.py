@@ -24,6 +24,15 @@ def current_month() -> datetime.date:
     return today().replace(day=1)
 
 
+def month_end(month: datetime.date) -> datetime.date:
+    return month.replace(day=calendar.monthrange(month.year, month.month)[1])
+
+
+def month_long_label(month: datetime.date | None) -> str:
+    """'October 2009', as report titles write it."""
+    return month.strftime("%B %Y") if month else ""
+
+
 def month_label(month: datetime.date | None) -> str:
     """'Oct 2009', as the progress notes write it."""
     return month.strftime("%b %Y") if month else ""

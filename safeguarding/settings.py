@@ -118,10 +118,22 @@ CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE: dict = {}
+# How report PDFs are built off the request: a Celery worker when a broker is set,
+# else a background thread in the web process (the embedded default).
+REPORT_JOB_RUNNER = env("REPORT_JOB_RUNNER", default="celery" if CELERY_BROKER_URL else "thread")
+
+MEDIA_ROOT = env("MEDIA_ROOT", default=str(BASE_DIR / "media"))
+MEDIA_URL = "/media/"  # never served directly: downloads go through a permission-checked view
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
+    # weasyprint logs every layout step at INFO; progress is read from it separately.
+    "loggers": {
+        "weasyprint": {"level": "WARNING"},
+        "weasyprint.progress": {"level": "WARNING", "propagate": False},
+        "fontTools": {"level": "WARNING"},
+    },
 }

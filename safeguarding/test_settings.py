@@ -4,3 +4,4 @@ from .settings import *  # noqa: F401,F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 PLAN_TODAY = None
+REPORT_JOB_RUNNER = "inline"  # run on commit in the test's own thread

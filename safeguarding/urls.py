@@ -12,4 +12,5 @@ urlpatterns = [
     path("", include("plans.urls")),
     path("", include("milestones.urls")),
     path("", include("indicators.urls")),
+    path("", include("reports.urls")),
 ]

@@ -15,6 +15,7 @@ from indicators.services import indicator_document_load
 from milestones.services import plan_document_load, slippage_document_load
 from plans import roles
 from plans.models import Person
+from reports.services import pack_document_load
 from safeguarding import dates
 
 DEMO_PASSWORD = "demo-haringey-2009"
@@ -62,6 +63,8 @@ class Command(BaseCommand):
         if indicators:
             loaded = indicator_document_load(self.read(indicators))
             self.stdout.write(f"Loaded {len(loaded)} indicators.")
+        pack = pack_document_load(self.read(Path(settings.BASE_DIR) / "fixtures" / "haringey_pack_2009-12-03.json"))
+        self.stdout.write(f"Loaded the committee pack for {pack}.")
         if not no_users:
             self.create_users()
 

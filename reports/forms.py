@@ -1,0 +1,60 @@
+from django import forms
+
+from milestones.forms import MonthField
+from plans.forms import DATE_WIDGET
+
+from .models import APPENDIX_CHOICES, CommitteePack, PackSection
+
+
+class CommitteePackForm(forms.ModelForm):
+    as_at = MonthField(label="Reports as at month", help_text="The month the appendices report on, e.g. 2009-10.")
+    appendices = forms.MultipleChoiceField(
+        choices=APPENDIX_CHOICES,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text="Numbered and titled automatically, in this order.",
+    )
+
+    class Meta:
+        model = CommitteePack
+        fields = [
+            "meeting",
+            "meeting_date",
+            "report_title",
+            "report_of",
+            "contact_officer",
+            "wards_affected",
+            "report_for",
+            "as_at",
+            "purpose",
+            "recommendations",
+            "reasons",
+            "summary",
+            "appendices",
+        ]
+        widgets = {
+            "meeting_date": DATE_WIDGET,
+            "purpose": forms.Textarea(attrs={"rows": 3}),
+            "recommendations": forms.Textarea(attrs={"rows": 3}),
+            "reasons": forms.Textarea(attrs={"rows": 3}),
+            "summary": forms.Textarea(attrs={"rows": 5}),
+        }
+
+    def __init__(self, *args, plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.plan = plan
+
+    def clean_appendices(self):
+        chosen = set(self.cleaned_data["appendices"])
+        return [kind for kind, _ in APPENDIX_CHOICES if kind in chosen]
+
+
+class PackSectionForm(forms.ModelForm):
+    class Meta:
+        model = PackSection
+        fields = ["heading", "placement", "body", "order"]
+        widgets = {"body": forms.Textarea(attrs={"rows": 6})}
+
+    def __init__(self, *args, pack, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.pack = pack

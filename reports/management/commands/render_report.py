@@ -1,0 +1,50 @@
+"""Render a report or a committee pack to HTML or PDF, for automation and testing."""
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from plans.models import Plan
+from reports import rendering
+from reports.models import CommitteePack
+from safeguarding import dates
+
+
+class Command(BaseCommand):
+    help = "Render the milestone, exception, indicator or glossary report, or a committee pack."
+
+    def add_arguments(self, parser):
+        parser.add_argument("report", choices=["milestones", "exceptions", "indicators", "glossary", "pack"])
+        parser.add_argument("--plan", required=True, help="The plan's name.")
+        parser.add_argument("--format", choices=["html", "pdf"], default="pdf")
+        parser.add_argument("--output", required=True, help="File to write.")
+        parser.add_argument("--as-at", dest="as_at", help="Report month, YYYY-MM (default: the current month).")
+        parser.add_argument("--pack-id", dest="pack_id", type=int, help="The pack to render (for 'pack').")
+
+    def handle(self, *args, report, plan, format, output, as_at, pack_id, **options):
+        plan_obj = Plan.objects.filter(name=plan).first()
+        if plan_obj is None:
+            raise CommandError(f'No plan called "{plan}".')
+        month = None
+        if as_at:
+            month = dates.parse_month(as_at)
+            if month is None:
+                raise CommandError(f'"{as_at}" is not a month: use YYYY-MM, for example 2009-10.')
+        if report == "pack":
+            if pack_id is None:
+                raise CommandError("Give --pack-id for a pack.")
+            pack = CommitteePack.objects.filter(pk=pack_id, plan=plan_obj).first()
+            if pack is None:
+                raise CommandError(f'No pack {pack_id} in plan "{plan}".')
+            if month:
+                pack.as_at = month  # render as at another month without saving
+            parts, title = rendering.pack_parts(pack), pack.report_title
+        else:
+            part = rendering.report_part(report, plan_obj, month)
+            parts, title = [part], part.label
+        path = Path(output)
+        if format == "html":
+            path.write_text(rendering.render_html(parts, title), encoding="utf-8")
+        else:
+            path.write_bytes(rendering.render_pdf(parts, title))
+        self.stdout.write(f"Wrote {path}")

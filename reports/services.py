@@ -1,0 +1,161 @@
+"""Background PDF builds: start a render job, run it, record its progress and keep the file.
+
+A web request only creates the job; the PDF is laid out by a Celery task (or, in the
+embedded default with no broker, a background thread), never inside the request.
+"""
+
+import logging
+import threading
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import close_old_connections, transaction
+from django.utils import timezone
+
+from . import rendering
+from .models import RenderJob
+
+log = logging.getLogger(__name__)
+
+
+def render_job_start(*, plan, kind, requested_by, pack=None, as_at=None, filters=None) -> RenderJob:
+    job = RenderJob.objects.create(
+        plan=plan,
+        kind=kind,
+        pack=pack,
+        as_at=as_at,
+        filters=filters or {},
+        requested_by=requested_by,
+        progress="Waiting to start",
+    )
+    transaction.on_commit(lambda: dispatch(job.pk))
+    return job
+
+
+def dispatch(job_id):
+    runner = getattr(settings, "REPORT_JOB_RUNNER", "celery")
+    if runner == "inline":  # tests
+        render_job_execute(job_id)
+    elif runner == "thread":  # embedded default: no broker, still never block the request
+        threading.Thread(target=_run_in_thread, args=(job_id,), daemon=True).start()
+    else:
+        from .tasks import render_job_run
+
+        render_job_run.delay(job_id)
+
+
+def _run_in_thread(job_id):
+    try:
+        render_job_execute(job_id)
+    finally:
+        close_old_connections()
+
+
+class _PageCounter(logging.Handler):
+    """weasyprint logs 'Creating layout - Page N': turn that into job progress."""
+
+    def __init__(self, job, label):
+        super().__init__(level=logging.INFO)
+        self.job, self.label, self.last = job, label, 0
+
+    def emit(self, record):
+        message = record.getMessage()
+        if "Creating layout - Page" in message:
+            self.last = int(message.rsplit(" ", 1)[-1])
+            if self.last % 5 == 0:
+                RenderJob.objects.filter(pk=self.job.pk).update(
+                    progress=f"{self.label}: laying out page {self.last}", pages=self.last
+                )
+
+
+def _progress(job, text, pages=None):
+    fields = {"progress": text}
+    if pages is not None:
+        fields["pages"] = pages
+    RenderJob.objects.filter(pk=job.pk).update(**fields)
+
+
+def render_job_execute(job_id):
+    """Build the job's PDF and keep it. Failures are recorded on the job, never lost."""
+    job = RenderJob.objects.select_related("plan", "pack__plan").get(pk=job_id)
+    if job.finished:
+        return job
+    RenderJob.objects.filter(pk=job.pk).update(state=RenderJob.State.RUNNING, progress="Collecting the data")
+    weasy_log = logging.getLogger("weasyprint.progress")
+    previous_level = weasy_log.level
+    counter = None
+    try:
+        if job.pack:
+            if job.as_at:
+                job.pack.as_at = job.as_at
+            parts, title = rendering.pack_parts(job.pack), job.pack.report_title
+        else:
+            part = rendering.report_part(job.kind, job.plan, job.as_at, filters=job.filters or None)
+            parts, title = [part], part.label
+        label = "Laying out " + (f"{len(parts)} parts" if len(parts) > 1 else parts[0].label)
+        _progress(job, label)
+        counter = _PageCounter(job, label)
+        weasy_log.addHandler(counter)
+        weasy_log.setLevel(logging.INFO)
+        document = rendering.layout_pdf(parts, title)
+        pages = len(document.pages)
+        _progress(job, f"Writing the PDF ({pages} pages)", pages)
+        content = document.write_pdf()
+        job.refresh_from_db()
+        job.pdf.save(job.filename, ContentFile(content), save=False)
+        job.state, job.pages, job.progress = RenderJob.State.DONE, pages, f"Ready: {pages} pages"
+        job.finished_at = timezone.now()
+        job.save(update_fields=["pdf", "state", "pages", "progress", "finished_at"])
+    except Exception as error:  # recorded for the user; the traceback goes to the log
+        log.exception("Render job %s failed", job_id)
+        RenderJob.objects.filter(pk=job_id).update(
+            state=RenderJob.State.FAILED, error=str(error)[:2000], progress="Failed", finished_at=timezone.now()
+        )
+    finally:
+        if counter:
+            weasy_log.removeHandler(counter)
+        weasy_log.setLevel(previous_level)
+    return RenderJob.objects.get(pk=job_id)
+
+
+@transaction.atomic
+def pack_document_load(document: dict, created_by=None):
+    """Create (or refresh) a committee pack from a pack document (fixtures/haringey_pack_*.json)."""
+    import datetime
+
+    from plans.models import Plan
+
+    from .models import CommitteePack, PackSection
+
+    plan = Plan.objects.get(name=document["plan"])
+    fields = {
+        key: document.get(key, "")
+        for key in (
+            "report_title",
+            "report_of",
+            "contact_officer",
+            "wards_affected",
+            "report_for",
+            "purpose",
+            "recommendations",
+            "reasons",
+            "summary",
+        )
+    }
+    pack, _ = CommitteePack.objects.update_or_create(
+        plan=plan,
+        meeting=document["meeting"],
+        meeting_date=datetime.date.fromisoformat(document["meeting_date"]),
+        defaults={
+            **fields,
+            "as_at": datetime.date.fromisoformat(document["as_at"] + "-01"),
+            "appendices": document.get("appendices", []),
+            "created_by": created_by,
+        },
+    )
+    pack.sections.all().delete()
+    PackSection.objects.bulk_create(
+        PackSection(pack=pack, order=n, **{k: section[k] for k in ("heading", "body", "placement")})
+        for n, section in enumerate(document.get("sections", []), start=1)
+    )
+    return pack

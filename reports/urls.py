@@ -1,0 +1,19 @@
+from django.urls import path
+
+from . import views
+
+app_name = "reports"
+urlpatterns = [
+    path("plans/<int:pk>/reports/<slug:kind>/", views.ReportView.as_view(), name="report"),
+    path("plans/<int:pk>/reports/<slug:kind>/pdf/", views.ReportPdfStartView.as_view(), name="report_pdf"),
+    path("report-jobs/<int:pk>/", views.JobView.as_view(), name="job"),
+    path("report-jobs/<int:pk>/download/", views.JobDownloadView.as_view(), name="job_download"),
+    path("plans/<int:pk>/packs/", views.PackListView.as_view(), name="packs"),
+    path("plans/<int:plan_pk>/packs/new/", views.PackCreateView.as_view(), name="pack_create"),
+    path("packs/<int:pk>/", views.PackDetailView.as_view(), name="pack"),
+    path("packs/<int:pk>/edit/", views.PackUpdateView.as_view(), name="pack_edit"),
+    path("packs/<int:pk>/document/", views.PackDocumentView.as_view(), name="pack_document"),
+    path("packs/<int:pk>/pdf/", views.PackPdfStartView.as_view(), name="pack_pdf"),
+    path("packs/<int:pack_pk>/sections/new/", views.PackSectionCreateView.as_view(), name="section_create"),
+    path("pack-sections/<int:pk>/edit/", views.PackSectionUpdateView.as_view(), name="section_edit"),
+]

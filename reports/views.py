@@ -1,0 +1,200 @@
+"""Report pages, PDF jobs and committee packs. Reading is read-only for everyone;
+PDFs are for the programme manager and scrutiny members; packs are edited by the programme manager."""
+
+from django.contrib import messages
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.views import View
+from django.views.generic import CreateView, DetailView, ListView, TemplateView, UpdateView
+
+from plans import roles
+from plans.models import Plan
+from plans.permissions import RoleRequiredMixin
+from plans.views import EditFormMixin, PlanChildMixin, PlanObjectMixin
+from safeguarding import dates
+
+from . import data, rendering, services
+from .forms import CommitteePackForm, PackSectionForm
+from .models import APPENDIX_CHOICES, CommitteePack, PackSection, RenderJob
+
+REPORT_KINDS = dict(APPENDIX_CHOICES)
+
+
+def as_at_param(request):
+    text = request.GET.get("as_at") or request.POST.get("as_at") or ""
+    return dates.parse_month(text) if text else None
+
+
+def report_filters(request):
+    return {k: v for k, v in request.GET.items() if k not in ("as_at", "format") and v}
+
+
+class ReportView(TemplateView):
+    """A report in the app (format=html gives the standalone printable document)."""
+
+    template_name = "reports/report_page.html"
+
+    def get(self, request, *args, **kwargs):
+        self.plan = get_object_or_404(Plan, pk=kwargs["pk"])
+        if kwargs["kind"] not in REPORT_KINDS:
+            raise Http404("No such report.")
+        self.part = rendering.report_part(
+            kwargs["kind"], self.plan, as_at_param(request), filters=report_filters(request)
+        )
+        if request.GET.get("format") == "html":
+            return HttpResponse(rendering.render_html([self.part], self.part.label))
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return {
+            **super().get_context_data(**kwargs),
+            "plan": self.plan,
+            "part": self.part,
+            "kind": self.kwargs["kind"],
+            "kinds": APPENDIX_CHOICES,
+            "as_at": as_at_param(self.request),
+            "can_download": roles.can_download_reports(self.request.user),
+            "query": self.request.GET.urlencode(),
+        }
+
+
+class DownloadRoleMixin(RoleRequiredMixin):
+    role_test = staticmethod(roles.can_download_reports)
+
+
+class ReportPdfStartView(DownloadRoleMixin, View):
+    """POST: start building a report PDF in the background and show its progress."""
+
+    def post(self, request, pk, kind):
+        plan = get_object_or_404(Plan, pk=pk)
+        if kind not in REPORT_KINDS:
+            raise Http404("No such report.")
+        filters = {k: v for k, v in request.POST.items() if k not in ("as_at", "csrfmiddlewaretoken") and v}
+        job = services.render_job_start(
+            plan=plan, kind=kind, requested_by=request.user, as_at=as_at_param(request), filters=filters
+        )
+        return redirect(job)
+
+
+class JobView(DownloadRoleMixin, DetailView):
+    model = RenderJob
+    template_name = "reports/job.html"
+    context_object_name = "job"
+
+
+class JobDownloadView(DownloadRoleMixin, View):
+    def get(self, request, pk):
+        job = get_object_or_404(RenderJob, pk=pk, state=RenderJob.State.DONE)
+        return FileResponse(
+            job.pdf.open("rb"), as_attachment=True, filename=job.filename, content_type="application/pdf"
+        )
+
+
+class PackListView(ListView):
+    template_name = "reports/pack_list.html"
+
+    def get_queryset(self):
+        self.plan = get_object_or_404(Plan, pk=self.kwargs["pk"])
+        return CommitteePack.objects.filter(plan=self.plan)
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "plan": self.plan}
+
+
+class PackDetailView(DetailView):
+    model = CommitteePack
+    template_name = "reports/pack_detail.html"
+    context_object_name = "pack"
+
+    def get_context_data(self, **kwargs):
+        pack = self.object
+        latest = pack.jobs.filter(state=RenderJob.State.DONE).first()
+        return {
+            **super().get_context_data(**kwargs),
+            "plan": pack.plan,
+            "appendices": data.pack_cover(pack).appendices,
+            "latest_pdf": latest,
+            "latest_is_stale": bool(latest and latest.created_at < pack.updated_at),
+            "running": pack.jobs.exclude(state__in=[RenderJob.State.DONE, RenderJob.State.FAILED]).first(),
+            "can_download": roles.can_download_reports(self.request.user),
+        }
+
+
+class PackDocumentView(View):
+    """The whole pack as one printable HTML document."""
+
+    def get(self, request, pk):
+        pack = get_object_or_404(CommitteePack.objects.select_related("plan"), pk=pk)
+        return HttpResponse(rendering.render_html(rendering.pack_parts(pack), pack.report_title))
+
+
+class PackPdfStartView(RoleRequiredMixin, View):
+    role_test = staticmethod(roles.is_programme_manager)
+
+    def post(self, request, pk):
+        pack = get_object_or_404(CommitteePack.objects.select_related("plan"), pk=pk)
+        job = services.render_job_start(plan=pack.plan, kind="pack", pack=pack, requested_by=request.user)
+        messages.info(request, "Building the pack PDF. This page shows its progress.")
+        return redirect(job)
+
+
+class PackCreateView(PlanChildMixin, CreateView):
+    form_class = CommitteePackForm
+    heading = "New committee pack for {plan}"
+    success_message = "Pack saved."
+
+    def form_valid(self, form):
+        form.instance.created_by = self.request.user
+        return super().form_valid(form)
+
+    def get_success_url(self):
+        return self.object.get_absolute_url()
+
+
+class PackUpdateView(PlanObjectMixin, UpdateView):
+    model = CommitteePack
+    form_class = CommitteePackForm
+    heading = "Edit the pack for {obj}"
+    success_message = "Pack saved."
+
+    def get_success_url(self):
+        return self.object.get_absolute_url()
+
+
+class PackSectionMixin(EditFormMixin):
+    def dispatch(self, request, *args, **kwargs):
+        self.pack = self.get_pack()
+        self.plan = self.pack.plan
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_pack(self):
+        if "pack_pk" in self.kwargs:
+            return get_object_or_404(CommitteePack, pk=self.kwargs["pack_pk"])
+        return self.get_object().pack
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "pack": self.pack}
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        self.pack.save(update_fields=["updated_at"])  # the saved PDF is now out of date
+        return response
+
+    def get_success_url(self):
+        return self.pack.get_absolute_url()
+
+    def get_cancel_url(self):
+        return self.pack.get_absolute_url()
+
+
+class PackSectionCreateView(PackSectionMixin, CreateView):
+    form_class = PackSectionForm
+    heading = "New section of the cover report"
+    success_message = "Section added."
+
+
+class PackSectionUpdateView(PackSectionMixin, UpdateView):
+    model = PackSection
+    form_class = PackSectionForm
+    heading = "Edit a section of the cover report"
+    success_message = "Section saved."

@@ -1,0 +1,74 @@
+"""The PDFs, read back with pypdf: every row, the counts, repeated headers, page numbers, appendix numbering."""
+
+import datetime
+import io
+import re
+from html import unescape
+
+import pytest
+from pypdf import PdfReader
+
+from milestones.models import Milestone
+from reports import rendering
+from reports.models import CommitteePack
+
+pytestmark = pytest.mark.django_db
+
+OCT = datetime.date(2009, 10, 1)
+
+
+def squash(text):
+    """Whitespace as one space; a line broken after a hyphen joined again."""
+    return re.sub(r"-\s+", "-", re.sub(r"\s+", " ", text)).strip()
+
+
+def pdf_pages(parts, title):
+    reader = PdfReader(io.BytesIO(rendering.render_pdf(parts, title)))
+    return [squash(page.extract_text()) for page in reader.pages]
+
+
+def test_milestone_report_pdf(demo):
+    part = rendering.report_part("milestones", demo, OCT)
+    pages = pdf_pages([part], part.label)
+    text = " ".join(pages)
+    # Every milestone of the demo plan appears.
+    missing = [m.description for m in Milestone.objects.for_plan(demo) if squash(m.description) not in text]
+    assert missing == []
+    # The status counts per theme, as the seed's report gives them.
+    assert "Leadership and Governance 11 7 1 1 20" in pages[0]
+    assert "Good Practice 19 21 3 7 50" in pages[0]
+    assert "All 61 57 12 16 146" in pages[0]
+    # Column headers repeat on every page; page numbers count the whole document.
+    for number, page in enumerate(pages, start=1):
+        assert "Action Action Lead Milestones Planned Start Date Due Date Status Progress Note" in page, number
+        assert f"Page {number} of {len(pages)}" in page
+    assert len(pages) > 10
+    assert "Generated on: 04 November 2009" in pages[0]
+
+
+def test_pack_pdf_numbers_its_appendices_like_the_seed(demo):
+    pack = CommitteePack.objects.get(plan=demo, meeting="Overview & Scrutiny")
+    pages = pdf_pages(rendering.pack_parts(pack), pack.report_title)
+    text = " ".join(pages)
+    assert "13. Use of appendices" in text
+    for label in [
+        "Appendix 1: Glossary of Terms and Acronyms",
+        "Appendix 2: Safeguarding Plan for Haringey Milestone Report, October 2009",
+        "Appendix 2a: Safeguarding Plan for Haringey Milestone Exception Report, October 2009",
+        "Appendix 3: Safeguarding Plan for Haringey Performance Indicator Report, October 2009",
+    ]:
+        assert label in text
+    starts = [n for n, page in enumerate(pages) if re.search(r"Appendix (1|2|2a|3) [A-Z]", page)]
+    assert len(starts) == 4 and starts == sorted(starts)  # each appendix starts on its own page, in order
+    assert pages[0].startswith("Haringey Council and partners") and "Overview & Scrutiny" in pages[0]
+    assert f"Page {len(pages)} of {len(pages)}" in pages[-1]
+
+
+def test_html_and_pdf_show_the_same_rows(demo):
+    part = rendering.report_part("exceptions", demo, OCT)
+    html = squash(unescape(rendering.render_html([part], part.label)))
+    pdf = " ".join(pdf_pages([part], part.label))
+    assert len(part.report.rows) == 12
+    for row in part.report.rows:
+        description = squash(row.milestone.description)
+        assert description in html and description in pdf
