@@ -6,7 +6,7 @@ and runs a fixed number of queries whatever the plan's size.
 """
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.db.models import Prefetch, Q
 
@@ -70,6 +70,20 @@ class MilestoneReport:
     totals: Counter
     statuses: list
     filters_applied: list
+    continued: bool = False  # a later chunk: table rows only
+
+    def chunks(self, rows_per_chunk):
+        """Split into reports of about rows_per_chunk milestones (whole actions), laid out separately."""
+        groups, current, size = [], [], 0
+        for block in self.actions:
+            current.append(block)
+            size += len(block.milestones)
+            if size >= rows_per_chunk:
+                groups.append(current)
+                current, size = [], 0
+        if current or not groups:
+            groups.append(current)
+        return [replace(self, actions=group, continued=n > 0) for n, group in enumerate(groups)]
 
     @property
     def milestone_count(self):
@@ -136,6 +150,11 @@ class ExceptionRow:
 class ExceptionReport:
     header: ReportHeader
     rows: list
+    continued: bool = False
+
+    def chunks(self, rows_per_chunk):
+        groups = [self.rows[n : n + rows_per_chunk] for n in range(0, len(self.rows), rows_per_chunk)] or [[]]
+        return [replace(self, rows=group, continued=n > 0) for n, group in enumerate(groups)]
 
 
 def exception_report(plan, *, as_at=None) -> ExceptionReport:

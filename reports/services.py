@@ -12,7 +12,7 @@ from django.core.files.base import ContentFile
 from django.db import close_old_connections, transaction
 from django.utils import timezone
 
-from . import rendering
+from . import parallel, rendering
 from .models import RenderJob
 
 log = logging.getLogger(__name__)
@@ -92,15 +92,24 @@ def render_job_execute(job_id):
         else:
             part = rendering.report_part(job.kind, job.plan, job.as_at, filters=job.filters or None)
             parts, title = [part], part.label
-        label = "Laying out " + (f"{len(parts)} parts" if len(parts) > 1 else parts[0].label)
-        _progress(job, label)
-        counter = _PageCounter(job, label)
-        weasy_log.addHandler(counter)
-        weasy_log.setLevel(logging.INFO)
-        document = rendering.layout_pdf(parts, title)
-        pages = len(document.pages)
-        _progress(job, f"Writing the PDF ({pages} pages)", pages)
-        content = document.write_pdf()
+        if parallel.worth_splitting(parts):
+            # Laid out on both cores; progress comes back piece by piece.
+            content, pages = parallel.render_parts_pdf(
+                parts,
+                title,
+                council=job.plan.organisation or job.plan.name,
+                on_progress=lambda text, pages: _progress(job, text, pages),
+            )
+        else:
+            label = parts[0].label
+            _progress(job, f"Laying out {label}")
+            counter = _PageCounter(job, label)
+            weasy_log.addHandler(counter)
+            weasy_log.setLevel(logging.INFO)
+            document = rendering.layout_pdf(parts, title)
+            pages = len(document.pages)
+            _progress(job, f"Writing the PDF ({pages} pages)", pages)
+            content = document.write_pdf()
         job.refresh_from_db()
         job.pdf.save(job.filename, ContentFile(content), save=False)
         job.state, job.pages, job.progress = RenderJob.State.DONE, pages, f"Ready: {pages} pages"

@@ -40,3 +40,10 @@ def updatable_by(milestone, user):
 @register.filter
 def get_count(counter, key):
     return counter.get(key, 0) if counter else 0
+
+
+@register.filter
+def status_text(status):
+    """Icon and word as plain text, for long printed tables (cheaper to lay out than a badge)."""
+    status = Status(status or Status.NOT_STARTED)
+    return f"{status.icon} {status.label}"

@@ -1,6 +1,5 @@
 """Report pages, PDF jobs, packs: permissions, the background build, the kept PDF, query bounds."""
 
-
 import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse

@@ -5,7 +5,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from plans.models import Plan
-from reports import rendering
+from reports import parallel, rendering
 from reports.models import CommitteePack
 from safeguarding import dates
 
@@ -45,6 +45,9 @@ class Command(BaseCommand):
         path = Path(output)
         if format == "html":
             path.write_text(rendering.render_html(parts, title), encoding="utf-8")
+        elif parallel.worth_splitting(parts):
+            content, _ = parallel.render_parts_pdf(parts, title, council=plan_obj.organisation or plan_obj.name)
+            path.write_bytes(content)
         else:
             path.write_bytes(rendering.render_pdf(parts, title))
         self.stdout.write(f"Wrote {path}")
