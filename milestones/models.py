@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from plans import roles
-from plans.models import Action, Person
+from plans.models import Action, LockedMonth, Person
 from safeguarding import dates
 
 from .querysets import AppendOnlyError, AppendOnlyQuerySet, MilestoneQuerySet, ProgressUpdateQuerySet
@@ -133,6 +133,15 @@ class ProgressUpdate(AppendOnlyModel):
                 f"{dates.month_label(self.reporting_month)} is in the future: "
                 f"report on {dates.month_label(dates.current_month())} or an earlier month."
             )
+        elif self.reporting_month and self.milestone_id:
+            lock = LockedMonth.objects.filter(
+                plan_id=self.milestone.action.plan_id, month=self.reporting_month.replace(day=1)
+            ).first()
+            if lock:
+                errors["reporting_month"] = (
+                    f"{dates.month_label(lock.month)} is locked: {lock.reason} "
+                    f"Report on {dates.month_label(dates.current_month())} instead."
+                )
         if errors:
             raise ValidationError(errors)
 

@@ -190,3 +190,23 @@ class GlossaryTerm(models.Model):
 
     def __str__(self):
         return self.term
+
+
+class LockedMonth(models.Model):
+    """A reporting month closed to progress updates (its snapshot has been taken).
+
+    Kept here, beside the plan, so milestones can refuse updates without knowing
+    about the reports app that takes snapshots.
+    """
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="locked_months")
+    month = models.DateField()
+    reason = models.CharField(max_length=300)
+    locked_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["plan", "-month"]
+        constraints = [models.UniqueConstraint(fields=["plan", "month"], name="unique_locked_month")]
+
+    def __str__(self):
+        return f"{self.plan}: {self.month:%b %Y} locked"

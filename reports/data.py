@@ -7,9 +7,12 @@ and runs a fixed number of queries whatever the plan's size.
 
 from collections import Counter
 from dataclasses import dataclass, field, replace
+from decimal import Decimal
+from types import SimpleNamespace
 
 from django.db.models import Prefetch, Q
 
+from indicators.charts import Line, line_chart_svg
 from indicators.models import Benchmark, Indicator, Section
 from indicators.selectors import STATUS_KEY, TREND_KEY, indicator_chart
 from milestones.filters import MilestoneFilter
@@ -18,6 +21,8 @@ from milestones.status import Status
 from plans.models import GlossaryTerm, Plan
 from safeguarding import dates
 
+from .snapshots import frozen_milestones, frozen_summaries
+
 
 @dataclass
 class ReportHeader:
@@ -25,6 +30,7 @@ class ReportHeader:
     title: str
     as_at: object
     generated_on: object
+    snapshot: object = None  # the Snapshot the report reads, if any
 
     @property
     def as_at_label(self):
@@ -35,8 +41,8 @@ class ReportHeader:
         return self.plan.organisation or self.plan.name
 
 
-def header(plan, title, as_at):
-    return ReportHeader(plan=plan, title=title, as_at=as_at, generated_on=dates.today())
+def header(plan, title, as_at, snapshot=None):
+    return ReportHeader(plan=plan, title=title, as_at=as_at, generated_on=dates.today(), snapshot=snapshot)
 
 
 def _as_at(as_at):
@@ -105,17 +111,26 @@ def report_milestones(plan, as_at):
     )
 
 
-def milestone_report(plan, *, as_at=None, filters=None) -> MilestoneReport:
-    """The seed's milestone report: milestones grouped under their action, actions in ref order."""
-    as_at = _as_at(as_at)
+def milestone_report(plan, *, as_at=None, filters=None, snapshot=None) -> MilestoneReport:
+    """The seed's milestone report: milestones grouped under their action, actions in ref order.
+
+    With a snapshot, the rows are the snapshot's, exactly as frozen.
+    """
+    as_at = snapshot.period if snapshot else _as_at(as_at)
     filterset = MilestoneFilter(filters or None, queryset=report_milestones(plan, as_at), plan=plan)
-    blocks: dict[int, ActionBlock] = {}
-    by_theme: dict[int, ThemeCount] = {}
+    if snapshot:
+        milestones = filter_frozen(frozen_milestones(snapshot), filterset)
+    else:
+        milestones = filterset.qs.order_by("action__ref_sort_key", "order", "id")
+    blocks: dict = {}
+    by_theme: dict[str, ThemeCount] = {}
     totals: Counter = Counter()
-    for milestone in filterset.qs.order_by("action__ref_sort_key", "order", "id"):
+    for milestone in milestones:
         action = milestone.action
         blocks.setdefault(action.pk, ActionBlock(action)).milestones.append(milestone)
-        by_theme.setdefault(action.theme_id, ThemeCount(action.theme, Counter())).counts[milestone.current_status] += 1
+        by_theme.setdefault(action.theme.name, ThemeCount(action.theme, Counter())).counts[
+            milestone.current_status
+        ] += 1
         totals[milestone.current_status] += 1
     applied = []
     if filterset.is_bound and filterset.form.is_valid():
@@ -124,13 +139,42 @@ def milestone_report(plan, *, as_at=None, filters=None) -> MilestoneReport:
                 applied.append(f"{filterset.filters[name].label}: {value}")
     themes = sorted(by_theme.values(), key=lambda entry: (entry.theme.order, entry.theme.name))
     return MilestoneReport(
-        header=header(plan, f"{plan.name}: Milestone Report", as_at),
+        header=header(plan, f"{plan.name}: Milestone Report", as_at, snapshot),
         actions=list(blocks.values()),
         theme_counts=themes,
         totals=totals,
         statuses=list(Status),
         filters_applied=applied,
     )
+
+
+def _day(value):
+    return value.date() if hasattr(value, "date") else value
+
+
+def filter_frozen(rows, filterset):
+    """Apply the plan-page filters to snapshot rows (by name: the rows hold names, not ids)."""
+    if not (filterset.is_bound and filterset.form.is_valid()):
+        return rows
+    wanted = filterset.form.cleaned_data
+    checks = [
+        (wanted.get("theme"), lambda m, v: m.action.theme.name == v.name),
+        (wanted.get("action_lead"), lambda m, v: m.action.action_lead == v.name),
+        (wanted.get("lead"), lambda m, v: m.lead == v.name),
+        (wanted.get("status"), lambda m, v: m.current_status == v),
+        (wanted.get("overdue"), lambda m, v: m.is_overdue == v),
+    ]
+    due = wanted.get("due")
+    start, stop = (_day(due.start), _day(due.stop)) if due else (None, None)
+    result = []
+    for m in rows:
+        if any(v not in (None, "") and not check(m, v) for v, check in checks):
+            continue
+        effective = m.revised_due_date or m.due_date
+        if (start and (not effective or effective < start)) or (stop and (not effective or effective > stop)):
+            continue
+        result.append(m)
+    return result
 
 
 # Exception report ----------------------------------------------------------------------------
@@ -157,8 +201,16 @@ class ExceptionReport:
         return [replace(self, rows=group, continued=n > 0) for n, group in enumerate(groups)]
 
 
-def exception_report(plan, *, as_at=None) -> ExceptionReport:
+def exception_report(plan, *, as_at=None, snapshot=None) -> ExceptionReport:
     """Every milestone Not on track or overdue, with its latest exception record."""
+    title = f"{plan.name}: Milestone Exception Report"
+    if snapshot:
+        rows = []
+        for milestone in frozen_milestones(snapshot):
+            if milestone.current_status == Status.NOT_ON_TRACK or milestone.is_overdue:
+                milestone.status_reasons = _exception_reasons(milestone)
+                rows.append(ExceptionRow(milestone, milestone.exception_record))
+        return ExceptionReport(header=header(plan, title, snapshot.period, snapshot), rows=rows)
     as_at = _as_at(as_at)
     milestones = (
         report_milestones(plan, as_at)
@@ -173,15 +225,19 @@ def exception_report(plan, *, as_at=None) -> ExceptionReport:
     )
     rows = []
     for milestone in milestones:
-        reasons = []
-        if milestone.current_status == Status.NOT_ON_TRACK:
-            reasons.append("Not on track")
-        if milestone.is_overdue:
-            reasons.append("Overdue")
-        milestone.status_reasons = reasons
+        milestone.status_reasons = _exception_reasons(milestone)
         records = milestone.records_newest_first
         rows.append(ExceptionRow(milestone, records[0] if records else None))
-    return ExceptionReport(header=header(plan, f"{plan.name}: Milestone Exception Report", as_at), rows=rows)
+    return ExceptionReport(header=header(plan, title, as_at), rows=rows)
+
+
+def _exception_reasons(milestone):
+    reasons = []
+    if milestone.current_status == Status.NOT_ON_TRACK:
+        reasons.append("Not on track")
+    if milestone.is_overdue:
+        reasons.append("Overdue")
+    return reasons
 
 
 # Performance indicator report ----------------------------------------------------------------
@@ -206,7 +262,20 @@ class IndicatorReport:
         return [(s.indicator.code, s.status.value) for section in self.sections for s, _ in section.rows]
 
 
-def indicator_report(plan, *, as_at=None, with_charts=True) -> IndicatorReport:
+def indicator_report(plan, *, as_at=None, with_charts=True, snapshot=None) -> IndicatorReport:
+    title = f"{plan.name}: Performance Indicator Report"
+    if snapshot:
+        sections = {}
+        for name, order, summary in frozen_summaries(snapshot):
+            group = sections.setdefault(name, IndicatorSection(SimpleNamespace(name=name, order=order)))
+            group.rows.append((summary, frozen_chart(summary) if with_charts else None))
+        return IndicatorReport(
+            header=header(plan, title, snapshot.period, snapshot),
+            sections=sorted(sections.values(), key=lambda g: g.section.order),
+            status_key=STATUS_KEY,
+            trend_key=TREND_KEY,
+            with_charts=with_charts,
+        )
     as_at = _as_at(as_at)
     indicators = (
         Indicator.objects.for_plan(plan)
@@ -225,11 +294,22 @@ def indicator_report(plan, *, as_at=None, with_charts=True) -> IndicatorReport:
         )
         sections[indicator.section_id].rows.append((summary, chart))
     return IndicatorReport(
-        header=header(plan, f"{plan.name}: Performance Indicator Report", as_at),
+        header=header(plan, title, as_at),
         sections=[s for s in sections.values() if s.rows],
         status_key=STATUS_KEY,
         trend_key=TREND_KEY,
         with_charts=with_charts,
+    )
+
+
+def frozen_chart(summary):
+    data = summary.chart_data
+    return line_chart_svg(
+        [(label, None if value is None else Decimal(value)) for label, value in data["points"]],
+        title=f"{summary.indicator.code} {summary.indicator.title}",
+        target=Line(data["target"][0], Decimal(data["target"][1])) if data["target"] else None,
+        benchmarks=[Line(label, Decimal(value)) for label, value in data["benchmarks"]],
+        percentage=summary.indicator.unit == "percentage",
     )
 
 
@@ -242,9 +322,9 @@ class GlossaryReport:
     terms: list
 
 
-def glossary_report(plan, *, as_at=None) -> GlossaryReport:
+def glossary_report(plan, *, as_at=None, snapshot=None) -> GlossaryReport:
     return GlossaryReport(
-        header=header(plan, f"{plan.name}: Glossary of Terms and Acronyms", _as_at(as_at)),
+        header=header(plan, f"{plan.name}: Glossary of Terms and Acronyms", _as_at(as_at), snapshot),
         terms=list(GlossaryTerm.objects.filter(plan=plan).order_by("term")),
     )
 

@@ -58,3 +58,12 @@ class PackSectionForm(forms.ModelForm):
     def __init__(self, *args, pack, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.pack = pack
+
+
+class SnapshotTakeForm(forms.Form):
+    period = MonthField(label="Month", help_text="The month to freeze, e.g. 2009-10.")
+    kind = forms.ChoiceField(choices=[("monthly", "Monthly"), ("quarterly", "Quarterly")])
+    retake = forms.BooleanField(
+        required=False,
+        label="Retake if it already exists (the old snapshot is kept, marked superseded)",
+    )

@@ -4,6 +4,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
+from milestones.models import AppendOnlyModel
+from milestones.querysets import AppendOnlyQuerySet
 from plans.models import Plan
 from safeguarding import dates
 
@@ -137,6 +139,7 @@ class RenderJob(models.Model):
     kind = models.CharField(max_length=20)  # a report kind or "pack"
     pack = models.ForeignKey(CommitteePack, on_delete=models.CASCADE, null=True, blank=True, related_name="jobs")
     as_at = models.DateField(null=True, blank=True)
+    snapshot = models.ForeignKey("Snapshot", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     filters = models.JSONField(default=dict, blank=True)
     state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
     progress = models.CharField(max_length=300, blank=True)
@@ -168,3 +171,97 @@ class RenderJob(models.Model):
         if self.as_at and not self.pack:
             stem += f" {self.as_at:%Y-%m}"
         return "".join(c if c.isalnum() or c in " -_" else "_" for c in stem).strip().replace(" ", "_") + ".pdf"
+
+
+class Snapshot(AppendOnlyModel):
+    """The frozen state of a plan's milestones and indicators for a month. Never changed:
+    a retake is a new snapshot, and the one it replaces stays, superseded."""
+
+    class Kind(models.TextChoices):
+        MONTHLY = "monthly", "Monthly"
+        QUARTERLY = "quarterly", "Quarterly"
+
+    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="snapshots")
+    period = models.DateField(help_text="The month reported on (first day).")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    taken_at = models.DateTimeField(default=timezone.now)
+    taken_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True)
+    by_schedule = models.BooleanField(default=False)
+    retake_of = models.OneToOneField("self", on_delete=models.PROTECT, null=True, blank=True, related_name="retaken_by")
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["plan", "-period", "-taken_at"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} snapshot, {dates.month_long_label(self.period)}"
+
+    def get_absolute_url(self):
+        return reverse("reports:snapshot", args=[self.pk])
+
+    @property
+    def taken_by_label(self):
+        if self.by_schedule:
+            return "the schedule"
+        return (self.taken_by.get_full_name() or self.taken_by.username) if self.taken_by else "the command line"
+
+    @property
+    def is_superseded(self):
+        return hasattr(self, "retaken_by")
+
+    @property
+    def period_label(self):
+        return dates.month_long_label(self.period)
+
+
+class SnapshotMilestone(AppendOnlyModel):
+    """A milestone as it stood when the snapshot was taken."""
+
+    snapshot = models.ForeignKey(Snapshot, on_delete=models.PROTECT, related_name="milestones")
+    # No database constraint: the frozen row outlives any later change to the plan.
+    milestone = models.ForeignKey(
+        "milestones.Milestone", on_delete=models.DO_NOTHING, db_constraint=False, null=True, related_name="+"
+    )
+    theme = models.CharField(max_length=200)
+    theme_order = models.PositiveIntegerField(default=0)
+    action_ref = models.CharField(max_length=20)
+    action_ref_sort_key = models.CharField(max_length=120)
+    action_title = models.TextField()
+    action_lead = models.CharField(max_length=200)
+    description = models.TextField()
+    order = models.PositiveIntegerField(default=0)
+    planned_start = models.DateField(null=True)
+    due_date = models.DateField(null=True)
+    revised_due_date = models.DateField(null=True)
+    status = models.CharField(max_length=20)
+    note = models.TextField(blank=True)
+    note_month = models.DateField(null=True)
+    lead = models.CharField(max_length=200)
+    is_overdue = models.BooleanField(default=False)
+    replan_count = models.PositiveIntegerField(default=0)
+    exception = models.JSONField(null=True, help_text="The latest exception record, if any.")
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["snapshot", "action_ref_sort_key", "order", "id"]
+
+
+class SnapshotIndicator(AppendOnlyModel):
+    """An indicator's figures, status, trend and commentary when the snapshot was taken."""
+
+    snapshot = models.ForeignKey(Snapshot, on_delete=models.PROTECT, related_name="indicators")
+    indicator = models.ForeignKey(
+        "indicators.Indicator", on_delete=models.DO_NOTHING, db_constraint=False, null=True, related_name="+"
+    )
+    section = models.CharField(max_length=200)
+    section_order = models.PositiveIntegerField(default=0)
+    order = models.PositiveIntegerField(default=0)
+    code = models.CharField(max_length=20)
+    figures = models.JSONField(help_text="Values, year to date, target, status, trend, commentary, chart points.")
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["snapshot", "section_order", "order", "id"]

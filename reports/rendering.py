@@ -42,10 +42,10 @@ APPENDIX_TITLES = {
 }
 
 
-def report_part(kind, plan, as_at=None, filters=None, appendix=None) -> Part:
+def report_part(kind, plan, as_at=None, filters=None, appendix=None, snapshot=None) -> Part:
     builder = data.REPORTS[kind]
-    report = builder(plan, as_at=as_at, filters=filters) if kind == "milestones" else builder(plan, as_at=as_at)
-    return Part(TEMPLATES[kind], report, appendix)
+    options = {"filters": filters} if kind == "milestones" else {}
+    return Part(TEMPLATES[kind], builder(plan, as_at=as_at, snapshot=snapshot, **options), appendix)
 
 
 def appendix_title(kind, plan, as_at):
@@ -54,15 +54,18 @@ def appendix_title(kind, plan, as_at):
     )
 
 
-def pack_parts(pack) -> list[Part]:
-    """The cover report followed by the pack's appendices, numbered and titled."""
+def pack_parts(pack, snapshot=None) -> list[Part]:
+    """The cover report followed by the pack's appendices, numbered and titled.
+
+    The appendices read the snapshot given, or the one in force for the pack's month.
+    """
+    from .snapshots import current_snapshot
+
+    snapshot = snapshot or current_snapshot(pack.plan, pack.as_at)
     parts = [Part("reports/partials/cover.html", data.pack_cover(pack))]
     for number, kind in pack.numbered_appendices():
-        parts.append(
-            report_part(
-                kind, pack.plan, pack.as_at, appendix=Appendix(number, appendix_title(kind, pack.plan, pack.as_at))
-            )
-        )
+        appendix = Appendix(number, appendix_title(kind, pack.plan, pack.as_at))
+        parts.append(report_part(kind, pack.plan, pack.as_at, appendix=appendix, snapshot=snapshot))
     return parts
 
 

@@ -18,12 +18,13 @@ from .models import RenderJob
 log = logging.getLogger(__name__)
 
 
-def render_job_start(*, plan, kind, requested_by, pack=None, as_at=None, filters=None) -> RenderJob:
+def render_job_start(*, plan, kind, requested_by, pack=None, as_at=None, filters=None, snapshot=None) -> RenderJob:
     job = RenderJob.objects.create(
         plan=plan,
         kind=kind,
         pack=pack,
         as_at=as_at,
+        snapshot=snapshot,
         filters=filters or {},
         requested_by=requested_by,
         progress="Waiting to start",
@@ -88,9 +89,11 @@ def render_job_execute(job_id):
         if job.pack:
             if job.as_at:
                 job.pack.as_at = job.as_at
-            parts, title = rendering.pack_parts(job.pack), job.pack.report_title
+            parts, title = rendering.pack_parts(job.pack, job.snapshot), job.pack.report_title
         else:
-            part = rendering.report_part(job.kind, job.plan, job.as_at, filters=job.filters or None)
+            part = rendering.report_part(
+                job.kind, job.plan, job.as_at, filters=job.filters or None, snapshot=job.snapshot
+            )
             parts, title = [part], part.label
         if parallel.worth_splitting(parts):
             # Laid out on both cores; progress comes back piece by piece.

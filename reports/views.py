@@ -1,12 +1,16 @@
 """Report pages, PDF jobs and committee packs. Reading is read-only for everyone;
 PDFs are for the programme manager and scrutiny members; packs are edited by the programme manager."""
 
+from collections import Counter
+
 from django.contrib import messages
+from django.db.models import Count
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.views import View
 from django.views.generic import CreateView, DetailView, ListView, TemplateView, UpdateView
 
+from milestones.status import Status
 from plans import roles
 from plans.models import Plan
 from plans.permissions import RoleRequiredMixin
@@ -14,8 +18,9 @@ from plans.views import EditFormMixin, PlanChildMixin, PlanObjectMixin
 from safeguarding import dates
 
 from . import data, rendering, services
-from .forms import CommitteePackForm, PackSectionForm
-from .models import APPENDIX_CHOICES, CommitteePack, PackSection, RenderJob
+from .forms import CommitteePackForm, PackSectionForm, SnapshotTakeForm
+from .models import APPENDIX_CHOICES, CommitteePack, PackSection, RenderJob, Snapshot
+from .snapshots import SnapshotExists, current_snapshot, snapshot_create
 
 REPORT_KINDS = dict(APPENDIX_CHOICES)
 
@@ -26,7 +31,18 @@ def as_at_param(request):
 
 
 def report_filters(request):
-    return {k: v for k, v in request.GET.items() if k not in ("as_at", "format") and v}
+    return {k: v for k, v in request.GET.items() if k not in ("as_at", "format", "snapshot", "live") and v}
+
+
+def snapshot_for(request, plan):
+    """The snapshot a report should read: the one asked for, else the one in force for the
+    month asked for (unless live data is asked for)."""
+    if request.GET.get("snapshot"):
+        return get_object_or_404(Snapshot.objects.select_related("taken_by"), pk=request.GET["snapshot"], plan=plan)
+    month = as_at_param(request)
+    if month and not request.GET.get("live"):
+        return current_snapshot(plan, month)
+    return None
 
 
 class ReportView(TemplateView):
@@ -38,8 +54,9 @@ class ReportView(TemplateView):
         self.plan = get_object_or_404(Plan, pk=kwargs["pk"])
         if kwargs["kind"] not in REPORT_KINDS:
             raise Http404("No such report.")
+        self.snapshot = snapshot_for(request, self.plan)
         self.part = rendering.report_part(
-            kwargs["kind"], self.plan, as_at_param(request), filters=report_filters(request)
+            kwargs["kind"], self.plan, as_at_param(request), filters=report_filters(request), snapshot=self.snapshot
         )
         if request.GET.get("format") == "html":
             return HttpResponse(rendering.render_html([self.part], self.part.label))
@@ -53,6 +70,8 @@ class ReportView(TemplateView):
             "kind": self.kwargs["kind"],
             "kinds": APPENDIX_CHOICES,
             "as_at": as_at_param(self.request),
+            "snapshot": self.snapshot,
+            "snapshots": Snapshot.objects.filter(plan=self.plan, retaken_by__isnull=True).order_by("-period")[:24],
             "can_download": roles.can_download_reports(self.request.user),
             "query": self.request.GET.urlencode(),
         }
@@ -69,9 +88,19 @@ class ReportPdfStartView(DownloadRoleMixin, View):
         plan = get_object_or_404(Plan, pk=pk)
         if kind not in REPORT_KINDS:
             raise Http404("No such report.")
-        filters = {k: v for k, v in request.POST.items() if k not in ("as_at", "csrfmiddlewaretoken") and v}
+        filters = {
+            k: v for k, v in request.POST.items() if k not in ("as_at", "csrfmiddlewaretoken", "snapshot", "live") and v
+        }
+        snapshot = None
+        if request.POST.get("snapshot"):
+            snapshot = get_object_or_404(Snapshot, pk=request.POST["snapshot"], plan=plan)
         job = services.render_job_start(
-            plan=plan, kind=kind, requested_by=request.user, as_at=as_at_param(request), filters=filters
+            plan=plan,
+            kind=kind,
+            requested_by=request.user,
+            as_at=snapshot.period if snapshot else as_at_param(request),
+            filters=filters,
+            snapshot=snapshot,
         )
         return redirect(job)
 
@@ -198,3 +227,67 @@ class PackSectionUpdateView(PackSectionMixin, UpdateView):
     form_class = PackSectionForm
     heading = "Edit a section of the cover report"
     success_message = "Section saved."
+
+
+class SnapshotListView(ListView):
+    """Snapshots of a plan: read-only for everyone; the programme manager can take one now."""
+
+    template_name = "reports/snapshot_list.html"
+
+    def get_queryset(self):
+        self.plan = get_object_or_404(Plan, pk=self.kwargs["pk"])
+        return (
+            Snapshot.objects.filter(plan=self.plan)
+            .select_related("taken_by", "retaken_by")
+            .annotate(milestone_count=Count("milestones", distinct=True))
+            .order_by("-period", "-taken_at")
+        )
+
+    def get_context_data(self, **kwargs):
+        form = SnapshotTakeForm(initial={"period": dates.current_month(), "kind": "monthly"})
+        return {**super().get_context_data(**kwargs), "plan": self.plan, "form": form}
+
+
+class SnapshotTakeView(RoleRequiredMixin, View):
+    role_test = staticmethod(roles.is_programme_manager)
+
+    def post(self, request, pk):
+        plan = get_object_or_404(Plan, pk=pk)
+        form = SnapshotTakeForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, "; ".join(e for errors in form.errors.values() for e in errors))
+            return redirect("reports:snapshots", pk=plan.pk)
+        try:
+            snapshot = snapshot_create(
+                plan=plan,
+                period=form.cleaned_data["period"],
+                kind=form.cleaned_data["kind"],
+                taken_by=request.user,
+                retake=form.cleaned_data["retake"],
+            )
+        except SnapshotExists as exists:
+            messages.warning(request, f"{exists} Tick 'Retake' to take it again.")
+            return redirect(exists.snapshot)
+        messages.success(request, f"{snapshot} taken; {snapshot.period_label} is now locked to progress updates.")
+        return redirect(snapshot)
+
+
+class SnapshotDetailView(DetailView):
+    template_name = "reports/snapshot_detail.html"
+    context_object_name = "snapshot"
+
+    def get_queryset(self):
+        return Snapshot.objects.select_related("plan", "taken_by", "retake_of")
+
+    def get_context_data(self, **kwargs):
+        snapshot = self.object
+        statuses = Counter(snapshot.milestones.values_list("status", flat=True))
+        return {
+            **super().get_context_data(**kwargs),
+            "plan": snapshot.plan,
+            "status_counts": [(status, statuses.get(status.value, 0)) for status in Status],
+            "overdue": snapshot.milestones.filter(is_overdue=True).count(),
+            "indicator_count": snapshot.indicators.count(),
+            "kinds": APPENDIX_CHOICES,
+            "superseded_by": getattr(snapshot, "retaken_by", None),
+        }

@@ -9,6 +9,7 @@ import datetime
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -117,7 +118,22 @@ CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE: dict = {}
+# Every recurring job, in one place. The monthly snapshot runs on SNAPSHOT_DAY of each month
+# for the month just ended; the quarterly one on the same day after each quarter end.
+SNAPSHOT_DAY = env.int("SNAPSHOT_DAY", default=8)
+SNAPSHOT_HOUR = env.int("SNAPSHOT_HOUR", default=6)
+CELERY_BEAT_SCHEDULE = {
+    "monthly-snapshot": {
+        "task": "reports.tasks.snapshots_scheduled",
+        "schedule": crontab(minute=0, hour=SNAPSHOT_HOUR, day_of_month=SNAPSHOT_DAY),
+        "args": ("monthly",),
+    },
+    "quarterly-snapshot": {
+        "task": "reports.tasks.snapshots_scheduled",
+        "schedule": crontab(minute=15, hour=SNAPSHOT_HOUR, day_of_month=SNAPSHOT_DAY, month_of_year="1,4,7,10"),
+        "args": ("quarterly",),
+    },
+}
 # How report PDFs are built off the request: a Celery worker when a broker is set,
 # else a background thread in the web process (the embedded default).
 REPORT_JOB_RUNNER = env("REPORT_JOB_RUNNER", default="celery" if CELERY_BROKER_URL else "thread")

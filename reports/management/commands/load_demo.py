@@ -3,6 +3,7 @@
 Demo passwords live here and in the README only, never in settings.
 """
 
+import datetime
 import json
 from pathlib import Path
 
@@ -10,12 +11,14 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from indicators.services import indicator_document_load
 from milestones.services import plan_document_load, slippage_document_load
 from plans import roles
 from plans.models import Person
 from reports.services import pack_document_load
+from reports.snapshots import current_snapshot, snapshot_create
 from safeguarding import dates
 
 DEMO_PASSWORD = "demo-haringey-2009"
@@ -63,10 +66,23 @@ class Command(BaseCommand):
         if indicators:
             loaded = indicator_document_load(self.read(indicators))
             self.stdout.write(f"Loaded {len(loaded)} indicators.")
-        pack = pack_document_load(self.read(Path(settings.BASE_DIR) / "fixtures" / "haringey_pack_2009-12-03.json"))
-        self.stdout.write(f"Loaded the committee pack for {pack}.")
         if not no_users:
             self.create_users()
+        self.take_demo_snapshot(plan, document)
+        pack = pack_document_load(self.read(Path(settings.BASE_DIR) / "fixtures" / "haringey_pack_2009-12-03.json"))
+        self.stdout.write(f"Loaded the committee pack for {pack}.")
+
+    def take_demo_snapshot(self, plan, document):
+        """October 2009 as reported on the day the seed's report was generated; October is then locked."""
+        generated_on = dates.parse_date(document.get("generated_on"))
+        if not generated_on or current_snapshot(plan, dates.parse_month("2009-10")):
+            return
+        manager = get_user_model().objects.filter(username="manager").first()
+        taken_at = timezone.make_aware(datetime.datetime.combine(generated_on, datetime.time(9, 30)))
+        snapshot = snapshot_create(
+            plan=plan, period=dates.parse_month("2009-10"), kind="monthly", taken_by=manager, taken_at=taken_at
+        )
+        self.stdout.write(f"Took the {snapshot}.")
 
     def read(self, name):
         path = Path(name)

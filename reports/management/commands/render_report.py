@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from plans.models import Plan
 from reports import parallel, rendering
 from reports.models import CommitteePack
+from reports.snapshots import current_snapshot
 from safeguarding import dates
 
 
@@ -30,6 +31,8 @@ class Command(BaseCommand):
             month = dates.parse_month(as_at)
             if month is None:
                 raise CommandError(f'"{as_at}" is not a month: use YYYY-MM, for example 2009-10.')
+        # A month with a snapshot is reported from the snapshot, exactly as frozen.
+        snapshot = current_snapshot(plan_obj, month) if month else None
         if report == "pack":
             if pack_id is None:
                 raise CommandError("Give --pack-id for a pack.")
@@ -38,9 +41,9 @@ class Command(BaseCommand):
                 raise CommandError(f'No pack {pack_id} in plan "{plan}".')
             if month:
                 pack.as_at = month  # render as at another month without saving
-            parts, title = rendering.pack_parts(pack), pack.report_title
+            parts, title = rendering.pack_parts(pack, snapshot), pack.report_title
         else:
-            part = rendering.report_part(report, plan_obj, month)
+            part = rendering.report_part(report, plan_obj, month, snapshot=snapshot)
             parts, title = [part], part.label
         path = Path(output)
         if format == "html":
