@@ -40,10 +40,11 @@ class ProgressUpdateForm(forms.ModelForm):
 
     class Meta:
         model = ProgressUpdate
-        fields = ["reporting_month", "status", "note"]
+        fields = ["reporting_month", "status", "note", "status_reason"]
         widgets = {
             "status": forms.RadioSelect,
             "note": forms.Textarea(attrs={"rows": 5}),
+            "status_reason": forms.Textarea(attrs={"rows": 2}),
         }
         help_texts = {
             "note": "What has happened this month. Required when the milestone is not on track: "
@@ -53,6 +54,7 @@ class ProgressUpdateForm(forms.ModelForm):
 
     def __init__(self, *args, milestone, **kwargs):
         super().__init__(*args, **kwargs)
+        self.milestone = milestone
         self.instance.milestone = milestone
         self.fields["status"].choices = [(s.value, f"{s.icon} {s.label}: {s.meaning}") for s in Status]
         if not self.is_bound:
@@ -61,6 +63,19 @@ class ProgressUpdateForm(forms.ModelForm):
             current = getattr(milestone, "current_status", None)
             if current and current != Status.NOT_STARTED:
                 self.initial.setdefault("status", current)
+
+    def clean(self):
+        cleaned = super().clean()
+        status = cleaned.get("status")
+        if status and not (cleaned.get("status_reason") or "").strip():
+            flags = self.milestone.status_flags(status)
+            if flags:
+                self.add_error(
+                    "status_reason",
+                    " ".join(flags) + " Give a reason to keep this status (it is shown in the reports), "
+                    "or choose another status.",
+                )
+        return cleaned
 
 
 class MilestoneForm(forms.ModelForm):
@@ -121,3 +136,14 @@ class SlippageRecordForm(forms.ModelForm):
         self.instance.milestone = milestone
         self.fields["reason_for_slippage"].required = True
         self.fields["reason_for_slippage"].error_messages["required"] = "Say why the milestone has slipped."
+
+
+class UpdateReviewForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("signed_off", "Sign off"), ("returned", "Return to the lead")])
+    comment = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}), label="Comment")
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("decision") == "returned" and not cleaned.get("comment", "").strip():
+            self.add_error("comment", "Say why the update is returned, so the lead can put it right.")
+        return cleaned

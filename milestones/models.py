@@ -9,7 +9,7 @@ from plans.models import Action, LockedMonth, Person
 from safeguarding import dates
 
 from .querysets import AppendOnlyError, AppendOnlyQuerySet, MilestoneQuerySet, ProgressUpdateQuerySet
-from .status import Status
+from .status import Status, status_flags
 
 
 class Milestone(models.Model):
@@ -67,6 +67,12 @@ class Milestone(models.Model):
     def latest_update(self):
         return self.updates.latest_first().first()
 
+    def status_flags(self, status=None, today=None):
+        """Why a status disagrees with the milestone's dates ([] when it agrees)."""
+        if status is None:
+            status = getattr(self, "current_status", None) or Status.NOT_STARTED
+        return status_flags(status, self.planned_start, self.effective_due_date, today or dates.today())
+
     def is_overdue(self, status=None, today=None):
         """Due (or revised due) date passed and not Achieved."""
         if status is None:
@@ -74,6 +80,12 @@ class Milestone(models.Model):
             status = latest.status if latest else Status.NOT_STARTED
         due = self.effective_due_date
         return due is not None and status != Status.ACHIEVED and due < (today or dates.today())
+
+    def can_review_updates(self, user) -> bool:
+        """Sign off or return progress updates: the action lead, or the programme manager."""
+        if roles.is_programme_manager(user):
+            return True
+        return roles.is_milestone_lead(user) and self.action.action_lead.user_id == user.pk
 
     def can_be_updated_by(self, user) -> bool:
         """Programme managers, the milestone lead and the action lead may add progress."""
@@ -105,6 +117,11 @@ class ProgressUpdate(AppendOnlyModel):
     reporting_month = models.DateField(help_text="The month this update reports on (stored as its first day).")
     status = models.CharField(max_length=20, choices=Status.choices)
     note = models.TextField("progress note", blank=True)
+    status_reason = models.TextField(
+        "reason for keeping this status",
+        blank=True,
+        help_text="Needed when the status disagrees with the milestone's dates; shown in the reports.",
+    )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -153,6 +170,39 @@ class ProgressUpdate(AppendOnlyModel):
     @property
     def month_label(self):
         return dates.month_label(self.reporting_month)
+
+    def review_state(self):
+        """(decision, review) from the prefetched `review_list` or the database: submitted until reviewed."""
+        reviews = getattr(self, "review_list", None)
+        if reviews is None:
+            reviews = list(self.reviews.order_by("-created_at", "-id"))
+        return reviews[0] if reviews else None
+
+
+class UpdateReview(AppendOnlyModel):
+    """The action lead or programme manager signs off a progress update, or returns it with a comment."""
+
+    class Decision(models.TextChoices):
+        SIGNED_OFF = "signed_off", "Signed off"
+        RETURNED = "returned", "Returned"
+
+    update = models.ForeignKey(ProgressUpdate, on_delete=models.PROTECT, related_name="reviews")
+    decision = models.CharField(max_length=12, choices=Decision.choices)
+    comment = models.TextField(blank=True)
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="update_reviews")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.get_decision_display()}: {self.update}"
+
+    def clean(self):
+        if self.decision == self.Decision.RETURNED and not (self.comment or "").strip():
+            raise ValidationError({"comment": "Say why the update is returned, so the lead can put it right."})
 
 
 class SlippageRecord(AppendOnlyModel):

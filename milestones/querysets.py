@@ -61,6 +61,10 @@ class MilestoneQuerySet(models.QuerySet):
             ),
             current_note=Coalesce(Subquery(latest.values("note")[:1]), Value(""), output_field=models.TextField()),
             current_month=Subquery(latest.values("reporting_month")[:1]),
+            current_status_reason=Coalesce(
+                Subquery(latest.values("status_reason")[:1]), Value(""), output_field=models.TextField()
+            ),
+            current_update_id=Subquery(latest.values("pk")[:1]),
             last_updated_at=Subquery(latest.values("created_at")[:1]),
             effective_due=Coalesce("revised_due_date", "due_date"),
         ).annotate(
@@ -89,6 +93,16 @@ class MilestoneQuerySet(models.QuerySet):
     def led_by(self, user):
         """Milestones the user leads, or whose action they lead."""
         return self.filter(Q(lead__user=user) | Q(action__action_lead__user=user))
+
+    def with_review_state(self):
+        """Annotate review_decision and review_comment of the latest update (needs with_current_status)."""
+        from .models import UpdateReview
+
+        review = UpdateReview.objects.filter(update_id=OuterRef("current_update_id")).order_by("-created_at", "-id")
+        return self.annotate(
+            review_decision=Subquery(review.values("decision")[:1]),
+            review_comment=Subquery(review.values("comment")[:1]),
+        )
 
     def with_month_update_flag(self, month=None):
         """Annotate has_update_this_month for the given reporting month (default: current)."""

@@ -3,13 +3,14 @@
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import Case, IntegerField, Q, Value, When
+from django.db.models import Case, Exists, IntegerField, OuterRef, Prefetch, Q, Value, When
 
-from plans.models import Action, Plan, Theme
+from plans import roles
+from plans.models import Action, LockedMonth, Plan, Theme
 from safeguarding import dates
 
 from .filters import MilestoneFilter
-from .models import Milestone
+from .models import Milestone, ProgressUpdate, UpdateReview
 from .status import Status
 
 
@@ -107,9 +108,11 @@ def my_milestones(user) -> MyMilestones:
         Milestone.objects.led_by(user)
         .with_current_status()
         .with_month_update_flag()
+        .with_review_state()
         .with_leads()
         .annotate(
             priority=Case(
+                When(review_decision="returned", then=Value(0)),
                 When(
                     Q(has_update_this_month=False)
                     & ~Q(current_status=Status.ACHIEVED)
@@ -134,6 +137,33 @@ def my_milestones(user) -> MyMilestones:
 def milestone_detail(pk):
     """One milestone with its current status and re-plan count; its progress and exception history, newest first."""
     milestone = Milestone.objects.with_current_status().with_replan_count().with_leads().get(pk=pk)
-    history = list(milestone.updates.latest_first().select_related("author"))
+    history = list(
+        milestone.updates.latest_first()
+        .select_related("author")
+        .prefetch_related(
+            Prefetch("reviews", queryset=UpdateReview.objects.select_related("reviewer"), to_attr="review_list")
+        )
+    )
     exceptions = list(milestone.slippage_records.select_related("author"))
     return milestone, history, exceptions
+
+
+def updates_awaiting_review(user):
+    """Submitted updates not yet signed off or returned, the latest for each milestone and month,
+    on milestones whose action the user leads (every milestone for the programme manager)."""
+    newer = ProgressUpdate.objects.filter(
+        milestone=OuterRef("milestone"),
+        reporting_month=OuterRef("reporting_month"),
+        created_at__gt=OuterRef("created_at"),
+    )
+    locked = LockedMonth.objects.filter(plan=OuterRef("milestone__action__plan"), month=OuterRef("reporting_month"))
+    updates = (
+        ProgressUpdate.objects.filter(reviews__isnull=True)
+        .exclude(Exists(newer))
+        .exclude(Exists(locked))
+        .select_related("milestone__action__action_lead", "milestone__action__plan", "milestone__lead", "author")
+        .order_by("reporting_month", "milestone__action__ref_sort_key", "milestone__order")
+    )
+    if not roles.is_programme_manager(user):
+        updates = updates.filter(milestone__action__action_lead__user=user).exclude(author=user)
+    return list(updates)

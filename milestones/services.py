@@ -2,26 +2,53 @@
 
 import datetime
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from plans.models import Action, GlossaryTerm, Person, Plan, PlanApproval, PlanVersion, Theme
+from plans import roles
+from plans.models import Action, GlossaryTerm, LockedMonth, Person, Plan, PlanApproval, PlanVersion, Theme
 
-from .models import Milestone, ProgressUpdate, SlippageRecord
+from .models import Milestone, ProgressUpdate, SlippageRecord, UpdateReview
 
 
 @transaction.atomic
-def progress_update_create(*, milestone: Milestone, author, reporting_month, status, note="") -> ProgressUpdate:
-    """Append a progress update. Refuses users who may not update this milestone."""
+def progress_update_create(
+    *, milestone: Milestone, author, reporting_month, status, note="", status_reason=""
+) -> ProgressUpdate:
+    """Append (submit) a progress update. Refuses users who may not update this milestone."""
     if not milestone.can_be_updated_by(author):
         raise PermissionDenied("You can only update milestones you lead, or whose action you lead.")
     update = ProgressUpdate(
-        milestone=milestone, author=author, reporting_month=reporting_month, status=status, note=note.strip()
+        milestone=milestone,
+        author=author,
+        reporting_month=reporting_month,
+        status=status,
+        note=note.strip(),
+        status_reason=status_reason.strip(),
     )
     update.full_clean()
     update.save()
     return update
+
+
+@transaction.atomic
+def update_review_create(*, update: ProgressUpdate, reviewer, decision, comment="") -> UpdateReview:
+    """Sign off or return a submitted update. Recorded in the milestone's history; never changed."""
+    milestone = update.milestone
+    if not milestone.can_review_updates(reviewer):
+        raise PermissionDenied("Only the action lead or the programme manager can sign off or return an update.")
+    if update.author_id == reviewer.pk and not roles.is_programme_manager(reviewer):
+        raise PermissionDenied("An update is signed off by someone other than its author.")
+    lock = LockedMonth.objects.filter(plan_id=milestone.action.plan_id, month=update.reporting_month).first()
+    if lock:
+        raise ValidationError(f"{update.month_label} is locked: {lock.reason}")
+    if update.reviews.exists():
+        raise ValidationError(f"This update has already been {update.review_state().get_decision_display().lower()}.")
+    review = UpdateReview(update=update, reviewer=reviewer, decision=decision, comment=comment.strip())
+    review.full_clean()
+    review.save()
+    return review
 
 
 @transaction.atomic

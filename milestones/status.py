@@ -33,3 +33,13 @@ STATUS_ICONS = {
     Status.ACHIEVED: "✔",
     Status.NOT_ON_TRACK: "✖",
 }
+
+
+def status_flags(status, planned_start, due, today):
+    """Reasons a reported status disagrees with the milestone's dates, in the users' words."""
+    flags = []
+    if status in (Status.ON_TRACK, Status.NOT_STARTED) and due and due < today:
+        flags.append(f"Reported {Status(status).label.lower()} but the due date, {due:%d %b %Y}, has passed.")
+    if status == Status.NOT_STARTED and planned_start and planned_start < today:
+        flags.append(f"Reported not started but it was planned to start on {planned_start:%d %b %Y}.")
+    return flags

@@ -1,7 +1,7 @@
 """Milestone pages: the plan page, My milestones, a milestone and its history, progress updates."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -13,8 +13,8 @@ from plans.models import Action, Plan
 from plans.views import EditFormMixin
 
 from . import selectors, services
-from .forms import MilestoneForm, ProgressUpdateForm, SlippageRecordForm
-from .models import Milestone
+from .forms import MilestoneForm, ProgressUpdateForm, SlippageRecordForm, UpdateReviewForm
+from .models import Milestone, ProgressUpdate
 
 
 class HomeView(View):
@@ -58,6 +58,7 @@ class MilestoneDetailView(TemplateView):
             "history": history,
             "exceptions": exceptions,
             "can_update": milestone.can_be_updated_by(self.request.user),
+            "can_review": milestone.can_review_updates(self.request.user),
             "plan": milestone.action.plan,
         }
 
@@ -88,8 +89,9 @@ class ProgressUpdateCreateView(MilestoneLeadWriteMixin, CreateView):
             reporting_month=form.cleaned_data["reporting_month"],
             status=form.cleaned_data["status"],
             note=form.cleaned_data["note"],
+            status_reason=form.cleaned_data.get("status_reason", ""),
         )
-        messages.success(self.request, f"Progress update for {update.month_label} saved.")
+        messages.success(self.request, f"Progress update for {update.month_label} submitted.")
         return redirect(self.milestone)
 
     def get_context_data(self, **kwargs):
@@ -150,3 +152,38 @@ class MilestoneUpdateView(MilestoneCreateView, UpdateView):
 
     def get_cancel_url(self):
         return reverse("milestones:detail", args=[self.kwargs["pk"]])
+
+
+class UpdateReviewView(View):
+    """POST: sign off or return a progress update (the action lead or the programme manager)."""
+
+    def post(self, request, pk):
+        update = get_object_or_404(
+            ProgressUpdate.objects.select_related("milestone__action__action_lead", "milestone__action__plan"), pk=pk
+        )
+        if not update.milestone.can_review_updates(request.user):
+            raise PermissionDenied("Only the action lead or the programme manager can sign off or return an update.")
+        form = UpdateReviewForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        else:
+            try:
+                review = services.update_review_create(update=update, reviewer=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+            else:
+                messages.success(request, f"{update.month_label} update {review.get_decision_display().lower()}.")
+        return redirect(request.POST.get("next") if request.POST.get("next", "").startswith("/") else update.milestone)
+
+
+class SignOffView(TemplateView):
+    """Updates waiting for the user's sign-off (their actions' milestones; all for the programme manager)."""
+
+    template_name = "milestones/sign_off.html"
+
+    def get_context_data(self, **kwargs):
+        return {
+            **super().get_context_data(**kwargs),
+            "updates": selectors.updates_awaiting_review(self.request.user),
+            "review_form": UpdateReviewForm(),
+        }

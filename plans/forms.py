@@ -8,7 +8,17 @@ DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 class PlanForm(forms.ModelForm):
     class Meta:
         model = Plan
-        fields = ["name", "organisation", "purpose", "period_start", "period_end", "group_label"]
+        fields = [
+            "name",
+            "organisation",
+            "purpose",
+            "period_start",
+            "period_end",
+            "group_label",
+            "update_deadline_working_day",
+            "reminder_days_before",
+            "escalation_days_after",
+        ]
         widgets = {"period_start": DATE_WIDGET, "period_end": DATE_WIDGET, "purpose": forms.Textarea(attrs={"rows": 3})}
 
 

@@ -1,9 +1,13 @@
+import datetime
 import re
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
+
+from safeguarding import dates
 
 
 class Plan(models.Model):
@@ -21,6 +25,22 @@ class Plan(models.Model):
         max_length=30,
         choices=GroupLabel.choices,
         default=GroupLabel.THEME,
+    )
+    # The monthly cycle.
+    update_deadline_working_day = models.PositiveSmallIntegerField(
+        "update deadline (working day after month end)",
+        default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(20)],
+        help_text="A month's progress updates are due by this working day of the following month.",
+    )
+    reminder_days_before = models.PositiveSmallIntegerField(
+        "send reminders this many days before the deadline", default=3, validators=[MaxValueValidator(28)]
+    )
+    escalation_days_after = models.PositiveSmallIntegerField(
+        "escalate this many days after the deadline",
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(28)],
+        help_text="A lead still without an update is reminded again, with their action lead copied.",
     )
 
     class Meta:
@@ -42,6 +62,22 @@ class Plan(models.Model):
     @property
     def group_label_plural(self):
         return f"{self.group_label}s"
+
+    def update_deadline(self, month):
+        """The day a month's updates are due: the Nth working day (Mon-Fri) after the month ends."""
+        day = dates.month_end(month)
+        remaining = self.update_deadline_working_day
+        while remaining:
+            day += datetime.timedelta(days=1)
+            if day.weekday() < 5:
+                remaining -= 1
+        return day
+
+    def reporting_month_due(self, today=None):
+        """The month whose updates are due next: the month just ended until its deadline, then this month."""
+        today = today or dates.today()
+        previous = dates.previous_month(today)
+        return previous if today <= self.update_deadline(previous) else today.replace(day=1)
 
 
 class PlanVersion(models.Model):

@@ -235,6 +235,8 @@ class SnapshotMilestone(AppendOnlyModel):
     due_date = models.DateField(null=True)
     revised_due_date = models.DateField(null=True)
     status = models.CharField(max_length=20)
+    status_reason = models.TextField(blank=True)
+    status_flags = models.JSONField(default=list)
     note = models.TextField(blank=True)
     note_month = models.DateField(null=True)
     lead = models.CharField(max_length=200)

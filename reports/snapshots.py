@@ -15,6 +15,7 @@ from indicators.models import Benchmark, Indicator
 from indicators.selectors import benchmark_lines
 from milestones.models import SlippageRecord
 from plans.models import LockedMonth, Plan
+from safeguarding import dates
 
 from .models import Snapshot, SnapshotIndicator, SnapshotMilestone
 
@@ -89,6 +90,8 @@ def snapshot_create(*, plan, period, kind, taken_by=None, by_schedule=False, ret
             due_date=m.due_date,
             revised_due_date=m.revised_due_date,
             status=m.current_status,
+            status_reason=m.current_status_reason,
+            status_flags=m.status_flags(today=min(dates.today(), dates.month_end(period))),
             note=m.current_note,
             note_month=m.current_month,
             lead=str(m.lead),
@@ -249,6 +252,8 @@ def frozen_milestones(snapshot):
                 due_date=row.due_date,
                 revised_due_date=row.revised_due_date,
                 current_status=row.status,
+                current_status_reason=row.status_reason,
+                status_flags=row.status_flags,
                 current_note=row.note,
                 current_month=row.note_month,
                 lead=row.lead,

@@ -34,15 +34,10 @@ def snapshot_take(plan_id, period, kind, by_schedule=True):
     return snapshot.pk
 
 
-def previous_month(today=None):
-    first = (today or dates.today()).replace(day=1)
-    return (first - datetime.timedelta(days=1)).replace(day=1)
-
-
 @shared_task(**RETRY)
 def snapshots_scheduled(kind):
     """The beat job: every plan's snapshot of the month just ended (quarterly: after a quarter end)."""
-    period = previous_month()
+    period = dates.previous_month(dates.today())
     if kind == "quarterly" and period.month not in (3, 6, 9, 12):
         return []
     return [snapshot_take(plan.pk, period.isoformat(), kind) for plan in Plan.objects.all()]

@@ -12,6 +12,7 @@ from ..factories import PersonFactory
 
 pytestmark = pytest.mark.django_db
 
+CYCLE = {"update_deadline_working_day": 5, "reminder_days_before": 3, "escalation_days_after": 3}
 ROLES = ["programme_manager", "milestone_lead", "other_lead", "performance_officer", "scrutiny_member"]
 
 
@@ -35,8 +36,12 @@ def write_views(w):
     """(url, valid POST data, model whose row count a successful POST changes)."""
     plan, action, theme = w["plan"], w["action"], w["theme"]
     return {
-        "plan_create": (reverse("plans:create"), {"name": "New plan", "group_label": "Theme"}, Plan),
-        "plan_edit": (reverse("plans:edit", args=[plan.pk]), {"name": "Renamed", "group_label": "Theme"}, None),
+        "plan_create": (reverse("plans:create"), {"name": "New plan", "group_label": "Theme", **CYCLE}, Plan),
+        "plan_edit": (
+            reverse("plans:edit", args=[plan.pk]),
+            {"name": "Renamed", "group_label": "Theme", **CYCLE},
+            None,
+        ),
         "theme_create": (reverse("plans:theme_create", args=[plan.pk]), {"name": "New theme", "order": 9}, Theme),
         "theme_edit": (reverse("plans:theme_edit", args=[theme.pk]), {"name": "Renamed theme", "order": 1}, None),
         "action_create": (
@@ -92,7 +97,7 @@ def write_views(w):
         ),
         "progress_update": (
             reverse("milestones:update", args=[w["milestone"].pk]),
-            {"reporting_month": "2009-11", "status": "on_track", "note": "Nov 2009 - On track"},
+            {"reporting_month": "2009-11", "status": "not_on_track", "note": "Nov 2009 - Not on track: launch delayed"},
             ProgressUpdate,
         ),
     }
