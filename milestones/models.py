@@ -248,3 +248,29 @@ class SlippageRecord(AppendOnlyModel):
             raise ValidationError(
                 {"revised_completion_date": "The revised completion date is before the milestone's planned start date."}
             )
+
+
+class Notification(models.Model):
+    """A reminder, escalation or digest email sent: recorded so a job run twice never sends twice."""
+
+    class Kind(models.TextChoices):
+        REMINDER = "reminder", "Reminder"
+        ESCALATION = "escalation", "Escalation"
+        DIGEST = "digest", "Weekly digest"
+
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    plan = models.ForeignKey("plans.Plan", on_delete=models.CASCADE, related_name="notifications")
+    month = models.DateField(help_text="The reporting month (for a digest: the week's Monday).")
+    recipient = models.EmailField()
+    cc = models.TextField(blank=True)
+    subject = models.CharField(max_length=300)
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-sent_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "plan", "month", "recipient"], name="unique_notification")
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} to {self.recipient} for {self.month:%b %Y}"

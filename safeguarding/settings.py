@@ -128,6 +128,16 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute=0, hour=SNAPSHOT_HOUR, day_of_month=SNAPSHOT_DAY),
         "args": ("monthly",),
     },
+    "lead-reminders": {
+        "task": "milestones.tasks.reminders_send",
+        "schedule": crontab(minute=0, hour=7),
+        "args": (),
+    },
+    "weekly-digest": {
+        "task": "milestones.tasks.digest_send",
+        "schedule": crontab(minute=30, hour=7, day_of_week="mon"),
+        "args": (),
+    },
     "quarterly-snapshot": {
         "task": "reports.tasks.snapshots_scheduled",
         "schedule": crontab(minute=15, hour=SNAPSHOT_HOUR, day_of_month=SNAPSHOT_DAY, month_of_year="1,4,7,10"),
@@ -137,6 +147,10 @@ CELERY_BEAT_SCHEDULE = {
 # How report PDFs are built off the request: a Celery worker when a broker is set,
 # else a background thread in the web process (the embedded default).
 REPORT_JOB_RUNNER = env("REPORT_JOB_RUNNER", default="celery" if CELERY_BROKER_URL else "thread")
+
+# Email: the console by default; SMTP with EMAIL_URL, e.g. smtp+tls://user:password@smtp.example.org:587
+vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Plan Tracker <plan-tracker@localhost>")
 
 MEDIA_ROOT = env("MEDIA_ROOT", default=str(BASE_DIR / "media"))
 MEDIA_URL = "/media/"  # never served directly: downloads go through a permission-checked view
