@@ -313,6 +313,119 @@ def frozen_chart(summary):
     )
 
 
+# Movement between two snapshots ---------------------------------------------------------------
+
+
+@dataclass
+class Change:
+    before: object  # frozen row, or None when the milestone is new
+    after: object  # frozen row, or None when it was removed
+
+    @property
+    def row(self):
+        return self.after or self.before
+
+
+@dataclass
+class MovementReport:
+    header: ReportHeader
+    from_snapshot: object
+    to_snapshot: object
+    newly_achieved: list
+    newly_slipped: list
+    status_changes: list
+    new_exceptions: list
+    revised_dates: list
+    added: list
+    removed: list
+    indicator_changes: list  # [(before summary, after summary)]
+
+    @property
+    def rows(self):
+        return {
+            "newly_achieved": [c.row.description for c in self.newly_achieved],
+            "newly_slipped": [c.row.description for c in self.newly_slipped],
+            "status_changes": [
+                (c.row.description, c.before.current_status, c.after.current_status) for c in self.status_changes
+            ],
+            "new_exceptions": [c.row.description for c in self.new_exceptions],
+            "revised_dates": [c.row.description for c in self.revised_dates],
+            "indicators": [(a.indicator.code, b.status.value, a.status.value) for b, a in self.indicator_changes],
+        }
+
+
+def previous_snapshot(snapshot):
+    """The snapshot in force for the latest month before this one's."""
+    from .models import Snapshot
+
+    return (
+        Snapshot.objects.filter(plan=snapshot.plan, period__lt=snapshot.period, retaken_by__isnull=True)
+        .select_related("taken_by")
+        .order_by("-period", "kind" if snapshot.kind == "monthly" else "-kind", "-taken_at")
+        .first()
+    )
+
+
+def _slipped(m):
+    return m.current_status == Status.NOT_ON_TRACK or m.is_overdue
+
+
+def movement_report(plan, *, as_at=None, snapshot=None, from_snapshot=None) -> MovementReport:
+    """What moved between two snapshots (default: the one in force for the month and the one before it)."""
+    from .models import Snapshot
+    from .snapshots import current_snapshot
+
+    to_snapshot = snapshot or (
+        current_snapshot(plan, as_at)
+        if as_at
+        else Snapshot.objects.filter(plan=plan, retaken_by__isnull=True).order_by("-period", "-taken_at").first()
+    )
+    from_snapshot = from_snapshot or (previous_snapshot(to_snapshot) if to_snapshot else None)
+    title = f"{plan.name}: Movement Report"
+    report = MovementReport(
+        header=header(plan, title, to_snapshot.period if to_snapshot else _as_at(as_at), to_snapshot),
+        from_snapshot=from_snapshot,
+        to_snapshot=to_snapshot,
+        newly_achieved=[],
+        newly_slipped=[],
+        status_changes=[],
+        new_exceptions=[],
+        revised_dates=[],
+        added=[],
+        removed=[],
+        indicator_changes=[],
+    )
+    if not (from_snapshot and to_snapshot):
+        return report
+    before = {m.pk: m for m in frozen_milestones(from_snapshot)}
+    after = {m.pk: m for m in frozen_milestones(to_snapshot)}
+    for pk, now in after.items():
+        was = before.get(pk)
+        if was is None:
+            report.added.append(Change(None, now))
+            continue
+        change = Change(was, now)
+        if now.current_status != was.current_status:
+            report.status_changes.append(change)
+            if now.current_status == Status.ACHIEVED:
+                report.newly_achieved.append(change)
+        if _slipped(now) and not _slipped(was):
+            report.newly_slipped.append(change)
+        if now.exception_record and vars(now.exception_record) != (
+            vars(was.exception_record) if was.exception_record else None
+        ):
+            report.new_exceptions.append(change)
+        if now.revised_due_date != was.revised_due_date:
+            report.revised_dates.append(change)
+    report.removed = [Change(was, None) for pk, was in before.items() if pk not in after]
+    earlier = {summary.indicator.code: summary for _, _, summary in frozen_summaries(from_snapshot)}
+    for _, _, summary in frozen_summaries(to_snapshot):
+        was = earlier.get(summary.indicator.code)
+        if was and (was.status != summary.status or was.trend != summary.trend):
+            report.indicator_changes.append((was, summary))
+    return report
+
+
 # Glossary ------------------------------------------------------------------------------------
 
 
@@ -334,6 +447,7 @@ REPORTS = {
     "exceptions": exception_report,
     "indicators": indicator_report,
     "glossary": glossary_report,
+    "movement": movement_report,
 }
 
 

@@ -14,6 +14,7 @@ APPENDIX_CHOICES = [
     ("milestones", "Milestone report"),
     ("exceptions", "Milestone exception report"),
     ("indicators", "Performance indicator report"),
+    ("movement", "Movement since the previous snapshot"),
 ]
 
 

@@ -32,6 +32,7 @@ TEMPLATES = {
     "exceptions": "reports/partials/exceptions.html",
     "indicators": "reports/partials/indicators.html",
     "glossary": "reports/partials/glossary.html",
+    "movement": "reports/partials/movement.html",
 }
 
 APPENDIX_TITLES = {
@@ -39,6 +40,7 @@ APPENDIX_TITLES = {
     "milestones": "{plan} Milestone Report, {month}",
     "exceptions": "{plan} Milestone Exception Report, {month}",
     "indicators": "{plan} Performance Indicator Report, {month}",
+    "movement": "{plan} Movement since the Previous Report, {month}",
 }
 
 

@@ -14,6 +14,7 @@ from indicators import rules
 from indicators.models import Benchmark, Indicator
 from indicators.selectors import benchmark_lines
 from milestones.models import SlippageRecord
+from milestones.status import Status, status_flags
 from plans.models import LockedMonth, Plan
 from safeguarding import dates
 
@@ -74,33 +75,8 @@ def snapshot_create(*, plan, period, kind, taken_by=None, by_schedule=False, ret
             to_attr="frozen_records",
         )
     )
-    SnapshotMilestone.objects.bulk_create(
-        SnapshotMilestone(
-            snapshot=snapshot,
-            milestone=m,
-            theme=m.action.theme.name,
-            theme_order=m.action.theme.order,
-            action_ref=m.action.ref,
-            action_ref_sort_key=m.action.ref_sort_key,
-            action_title=m.action.title,
-            action_lead=str(m.action.action_lead),
-            description=m.description,
-            order=m.order,
-            planned_start=m.planned_start,
-            due_date=m.due_date,
-            revised_due_date=m.revised_due_date,
-            status=m.current_status,
-            status_reason=m.current_status_reason,
-            status_flags=m.status_flags(today=min(dates.today(), dates.month_end(period))),
-            note=m.current_note,
-            note_month=m.current_month,
-            lead=str(m.lead),
-            is_overdue=m.is_overdue,
-            replan_count=m.replan_count,
-            exception=_freeze_record(m.frozen_records[0]) if m.frozen_records else None,
-        )
-        for m in milestones
-    )
+    judged_on = min(dates.today(), dates.month_end(period), timezone.localdate(snapshot.taken_at))
+    SnapshotMilestone.objects.bulk_create(_freeze_milestone(snapshot, m, judged_on) for m in milestones)
     indicators = (
         Indicator.objects.for_plan(plan)
         .with_report_data(period)
@@ -129,6 +105,39 @@ def snapshot_create(*, plan, period, kind, taken_by=None, by_schedule=False, ret
         },
     )
     return snapshot
+
+
+def _freeze_milestone(snapshot, m, judged_on):
+    """One milestone as it stood at the snapshot: re-plans counted from the exception records
+    written by then, so a snapshot of an earlier month is right even when taken later."""
+    records = m.frozen_records
+    replans = [r for r in records if r.replanned]
+    revised = replans[0].revised_completion_date if replans else None
+    effective = revised or m.due_date
+    return SnapshotMilestone(
+        snapshot=snapshot,
+        milestone=m,
+        theme=m.action.theme.name,
+        theme_order=m.action.theme.order,
+        action_ref=m.action.ref,
+        action_ref_sort_key=m.action.ref_sort_key,
+        action_title=m.action.title,
+        action_lead=str(m.action.action_lead),
+        description=m.description,
+        order=m.order,
+        planned_start=m.planned_start,
+        due_date=m.due_date,
+        revised_due_date=revised,
+        status=m.current_status,
+        status_reason=m.current_status_reason,
+        status_flags=status_flags(m.current_status, m.planned_start, effective, judged_on),
+        note=m.current_note,
+        note_month=m.current_month,
+        lead=str(m.lead),
+        is_overdue=bool(effective and m.current_status != Status.ACHIEVED and effective < judged_on),
+        replan_count=len(replans),
+        exception=_freeze_record(records[0]) if records else None,
+    )
 
 
 def _freeze_record(record):

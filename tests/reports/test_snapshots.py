@@ -172,7 +172,7 @@ def test_snapshot_pages_are_read_only_and_only_the_manager_takes_one(client, use
     assert detail.status_code == 200 and "Read-only" in detail.content.decode()
     assert client.post(october.get_absolute_url()).status_code == 405  # no edit view
     count = Snapshot.objects.count()
-    response = client.post(reverse("reports:snapshot_take", args=[demo.pk]), {"period": "2009-09", "kind": "monthly"})
+    response = client.post(reverse("reports:snapshot_take", args=[demo.pk]), {"period": "2009-08", "kind": "monthly"})
     if role == "programme_manager":
         assert response.status_code == 302 and Snapshot.objects.count() == count + 1
     else:
@@ -186,3 +186,74 @@ def test_report_page_reads_the_snapshot_of_the_month(client, users, demo, octobe
     html = client.get(url, {"as_at": "2009-10"}).content.decode()
     assert "Showing the Monthly snapshot, October 2009" in html and "Changed after the snapshot" not in html
     assert "Changed after the snapshot" in client.get(url, {"as_at": "2009-10", "live": "1"}).content.decode()
+
+
+def test_movement_report_between_two_snapshots(users, settings):
+    from milestones.models import Milestone as M
+    from reports.data import movement_report
+
+    from ..factories import (
+        ActionFactory,
+        IndicatorFactory,
+        IndicatorValueFactory,
+        IndicatorYearFactory,
+        MilestoneFactory,
+    )
+
+    pm = users["programme_manager"]
+    action = ActionFactory(ref="1.01")
+    plan = action.plan
+    due = datetime.date(2009, 12, 31)
+    achieves = MilestoneFactory(action=action, description="Achieves", due_date=due)
+    slips = MilestoneFactory(action=action, description="Slips", due_date=due)
+    replanned = MilestoneFactory(action=action, description="Re-planned", due_date=due)
+    steady = MilestoneFactory(action=action, description="Steady", due_date=due)
+    indicator = IndicatorFactory(plan=plan, ytd_method="latest")
+    IndicatorYearFactory(indicator=indicator, target=60)
+    IndicatorValueFactory(indicator=indicator, period=datetime.date(2009, 9, 1), value=70)
+    settings.PLAN_TODAY = datetime.date(2009, 10, 8)
+    for m in (achieves, slips, replanned, steady):
+        progress_update_create(milestone=m, author=pm, reporting_month=datetime.date(2009, 9, 1), status="on_track")
+    september = snapshot_create(plan=plan, period=datetime.date(2009, 9, 1), kind="monthly")
+    settings.PLAN_TODAY = datetime.date(2009, 11, 8)
+    progress_update_create(milestone=achieves, author=pm, reporting_month=OCT, status="achieved")
+    progress_update_create(milestone=slips, author=pm, reporting_month=OCT, status="not_on_track", note="Funding")
+    slippage_record_create(
+        milestone=replanned, author=pm, reason_for_slippage="Board", revised_completion_date=datetime.date(2010, 2, 28)
+    )
+    IndicatorValueFactory(indicator=indicator, period=OCT, value=40)
+    added = MilestoneFactory(action=action, description="Added later", due_date=due)
+    october = snapshot_create(plan=plan, period=OCT, kind="monthly")
+
+    report = movement_report(plan, snapshot=october)
+    assert report.from_snapshot == september
+    rows = report.rows
+    assert rows["newly_achieved"] == ["Achieves"]
+    assert rows["newly_slipped"] == ["Slips"]
+    assert rows["status_changes"] == [("Achieves", "on_track", "achieved"), ("Slips", "on_track", "not_on_track")]
+    assert rows["new_exceptions"] == ["Re-planned"] and rows["revised_dates"] == ["Re-planned"]
+    assert [c.row.description for c in report.added] == ["Added later"]
+    assert rows["indicators"] == [(indicator.code, "ok", "alert")]
+    assert M.objects.get(pk=added.pk)  # the added milestone is live, not in September's snapshot
+
+
+def test_movement_needs_two_snapshots(demo):
+    from reports.data import movement_report
+
+    snapshot_count = Snapshot.objects.filter(plan=demo).count()
+    assert snapshot_count == 2  # the demo's September and October
+    report = movement_report(demo, snapshot=current_snapshot(demo, datetime.date(2009, 9, 1)))
+    assert report.from_snapshot is None
+    html = rendering.render_html([rendering.Part("reports/partials/movement.html", report)], "x")
+    assert "compares two snapshots" in html
+
+
+def test_movement_is_an_optional_pack_appendix(demo):
+    from reports.models import CommitteePack
+
+    pack = CommitteePack.objects.get(plan=demo)
+    pack.appendices = ["milestones", "exceptions", "movement"]
+    labels = [part.label for part in rendering.pack_parts(pack)]
+    assert labels[-1] == "Appendix 2: Safeguarding Plan for Haringey Movement since the Previous Report, October 2009"
+    movement = rendering.pack_parts(pack)[-1].report
+    assert movement.from_snapshot.period == datetime.date(2009, 9, 1) and len(movement.newly_achieved) == 31

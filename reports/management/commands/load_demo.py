@@ -68,21 +68,21 @@ class Command(BaseCommand):
             self.stdout.write(f"Loaded {len(loaded)} indicators.")
         if not no_users:
             self.create_users()
-        self.take_demo_snapshot(plan, document)
+        self.take_demo_snapshots(plan, document)
         pack = pack_document_load(self.read(Path(settings.BASE_DIR) / "fixtures" / "haringey_pack_2009-12-03.json"))
         self.stdout.write(f"Loaded the committee pack for {pack}.")
 
-    def take_demo_snapshot(self, plan, document):
-        """October 2009 as reported on the day the seed's report was generated; October is then locked."""
-        generated_on = dates.parse_date(document.get("generated_on"))
-        if not generated_on or current_snapshot(plan, dates.parse_month("2009-10")):
-            return
+    def take_demo_snapshots(self, plan, document):
+        """September and October 2009 as they were reported, each on its report day; both months are then locked."""
         manager = get_user_model().objects.filter(username="manager").first()
-        taken_at = timezone.make_aware(datetime.datetime.combine(generated_on, datetime.time(9, 30)))
-        snapshot = snapshot_create(
-            plan=plan, period=dates.parse_month("2009-10"), kind="monthly", taken_by=manager, taken_at=taken_at
-        )
-        self.stdout.write(f"Took the {snapshot}.")
+        generated_on = dates.parse_date(document.get("generated_on"))
+        for period, taken_on in (("2009-09", datetime.date(2009, 10, 8)), ("2009-10", generated_on)):
+            month = dates.parse_month(period)
+            if not taken_on or current_snapshot(plan, month):
+                continue
+            taken_at = timezone.make_aware(datetime.datetime.combine(taken_on, datetime.time(9, 30)))
+            snapshot = snapshot_create(plan=plan, period=month, kind="monthly", taken_by=manager, taken_at=taken_at)
+            self.stdout.write(f"Took the {snapshot}.")
 
     def read(self, name):
         path = Path(name)
