@@ -152,3 +152,97 @@ def line_chart_svg(
         )
     parts.append("</svg>")
     return mark_safe("".join(parts))  # every text above is escaped
+
+
+def sparkline_svg(values, *, title, target=None, width=160, height=40):
+    """A small line of the latest values (oldest first, None for no data), with the target dashed."""
+    known = [float(v) for v in values if v is not None]
+    refs = known + ([float(target)] if target is not None else [])
+    if not known:
+        return mark_safe(
+            f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
+            f'role="img"><title>{escape(title)}: no data</title></svg>'
+        )
+    low, high = min(refs), max(refs)
+    span = (high - low) or 1.0
+
+    def y(value):
+        return 4 + (height - 8) * (1 - (float(value) - low) / span)
+
+    step = (width - 8) / max(len(values) - 1, 1)
+    points = [(4 + n * step, y(v)) for n, v in enumerate(values) if v is not None]
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
+        f'role="img" class="sparkline"><title>{escape(title)}</title>'
+    ]
+    if target is not None:
+        ty = y(target)
+        parts.append(
+            f'<line x1="0" x2="{width}" y1="{ty:.1f}" y2="{ty:.1f}" stroke="{TARGET_COLOUR}" stroke-dasharray="4 3"/>'
+        )
+    parts.append(
+        f'<polyline points="{" ".join(f"{px:.1f},{py:.1f}" for px, py in points)}" fill="none" '
+        f'stroke="{VALUE_COLOUR}" stroke-width="2"/>'
+    )
+    last_x, last_y = points[-1]
+    parts.append(f'<circle cx="{last_x:.1f}" cy="{last_y:.1f}" r="3" fill="{VALUE_COLOUR}"/></svg>')
+    return mark_safe("".join(parts))  # the only text is escaped
+
+
+# Status colours with contrast against white, in the order of the reports' status key.
+STATUS_COLOURS = {"achieved": "#198754", "on_track": "#b58100", "not_on_track": "#b02a37", "not_started": "#6c757d"}
+STATUS_PATTERNS = {"achieved": None, "on_track": "diag", "not_on_track": "cross", "not_started": "dots"}
+
+
+def stacked_bars_svg(rows, *, statuses, title, width=720):
+    """Horizontal stacked bars, one per row: rows = [(label, {status: count})]; statuses = [(key, label)].
+
+    Each segment carries a pattern as well as a colour, and the counts are written on it,
+    so the chart does not depend on colour alone.
+    """
+    label_w, bar_h, gap, top = 210, 22, 10, 30
+    height = top + len(rows) * (bar_h + gap) + 10
+    total_max = max([sum(counts.values()) for _, counts in rows] + [1])
+    scale = (width - label_w - 20) / total_max
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
+        f'role="img" class="status-bars" font-family="sans-serif" font-size="12"><title>{escape(title)}</title>',
+        "<defs>",
+        '<pattern id="diag" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">'
+        '<rect width="6" height="6" fill="#b58100"/>'
+        '<line x1="0" y1="0" x2="0" y2="6" stroke="#fff" stroke-width="1.5"/></pattern>',
+        '<pattern id="cross" width="7" height="7" patternUnits="userSpaceOnUse">'
+        '<rect width="7" height="7" fill="#b02a37"/>'
+        '<path d="M0 0L7 7M7 0L0 7" stroke="#fff" stroke-width="1"/></pattern>',
+        '<pattern id="dots" width="6" height="6" patternUnits="userSpaceOnUse">'
+        '<rect width="6" height="6" fill="#6c757d"/><circle cx="3" cy="3" r="1.2" fill="#fff"/></pattern>',
+        "</defs>",
+    ]
+    x = label_w
+    for key, label in statuses:  # legend
+        fill = f"url(#{STATUS_PATTERNS[key]})" if STATUS_PATTERNS[key] else STATUS_COLOURS[key]
+        parts.append(f'<rect x="{x}" y="6" width="14" height="14" fill="{fill}"/>')
+        parts.append(f'<text x="{x + 18}" y="17">{escape(label)}</text>')
+        x += 28 + 7 * len(label)
+    for n, (row_label, counts) in enumerate(rows):
+        y = top + n * (bar_h + gap)
+        parts.append(f'<text x="{label_w - 8}" y="{y + 15}" text-anchor="end">{escape(row_label)}</text>')
+        x = label_w
+        for key, label in statuses:
+            count = counts.get(key, 0)
+            if not count:
+                continue
+            w = count * scale
+            fill = f"url(#{STATUS_PATTERNS[key]})" if STATUS_PATTERNS[key] else STATUS_COLOURS[key]
+            parts.append(
+                f'<rect x="{x:.1f}" y="{y}" width="{w:.1f}" height="{bar_h}" fill="{fill}">'
+                f"<title>{escape(row_label)}: {count} {escape(label)}</title></rect>"
+            )
+            if w > 22:
+                parts.append(
+                    f'<text x="{x + w / 2:.1f}" y="{y + 15}" text-anchor="middle" fill="#fff" font-weight="bold" '
+                    f'paint-order="stroke" stroke="#000" stroke-width="2">{count}</text>'
+                )
+            x += w
+    parts.append("</svg>")
+    return mark_safe("".join(parts))  # every text above is escaped

@@ -25,6 +25,8 @@ class HomeView(View):
             return redirect("milestones:mine")
         plans = list(Plan.objects.all()[:2])
         if len(plans) == 1:
+            if roles.is_scrutiny_member(request.user):
+                return redirect("reports:dashboard", pk=plans[0].pk)
             return redirect(plans[0])
         return redirect("plans:list")
 

@@ -77,6 +77,7 @@ class MilestoneReport:
     statuses: list
     filters_applied: list
     continued: bool = False  # a later chunk: table rows only
+    filterset: object = None
 
     def chunks(self, rows_per_chunk):
         """Split into reports of about rows_per_chunk milestones (whole actions), laid out separately."""
@@ -145,6 +146,7 @@ def milestone_report(plan, *, as_at=None, filters=None, snapshot=None) -> Milest
         totals=totals,
         statuses=list(Status),
         filters_applied=applied,
+        filterset=filterset,
     )
 
 

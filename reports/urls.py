@@ -4,6 +4,8 @@ from . import views
 
 app_name = "reports"
 urlpatterns = [
+    path("plans/<int:pk>/dashboard/", views.DashboardView.as_view(), name="dashboard"),
+    path("actions/<int:pk>/timeline/", views.ActionTimelineView.as_view(), name="timeline"),
     path("plans/<int:pk>/reports/<slug:kind>/", views.ReportView.as_view(), name="report"),
     path("plans/<int:pk>/reports/<slug:kind>/pdf/", views.ReportPdfStartView.as_view(), name="report_pdf"),
     path("report-jobs/<int:pk>/", views.JobView.as_view(), name="job"),

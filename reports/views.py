@@ -12,12 +12,12 @@ from django.views.generic import CreateView, DetailView, ListView, TemplateView,
 
 from milestones.status import Status
 from plans import roles
-from plans.models import Plan
+from plans.models import Action, Plan
 from plans.permissions import RoleRequiredMixin
 from plans.views import EditFormMixin, PlanChildMixin, PlanObjectMixin
 from safeguarding import dates
 
-from . import data, rendering, services
+from . import dashboard, data, rendering, services
 from .forms import CommitteePackForm, PackSectionForm, SnapshotTakeForm
 from .models import APPENDIX_CHOICES, CommitteePack, PackSection, RenderJob, Snapshot
 from .snapshots import SnapshotExists, current_snapshot, snapshot_create
@@ -291,3 +291,37 @@ class SnapshotDetailView(DetailView):
             "kinds": APPENDIX_CHOICES,
             "superseded_by": getattr(snapshot, "retaken_by", None),
         }
+
+
+class DashboardView(TemplateView):
+    """Where the plan stands and where it is slipping; read-only for everyone."""
+
+    template_name = "reports/dashboard.html"
+
+    def get_context_data(self, **kwargs):
+        plan = get_object_or_404(Plan, pk=self.kwargs["pk"])
+        snapshot = snapshot_for(self.request, plan)
+        board = dashboard.dashboard(
+            plan, as_at=as_at_param(self.request), snapshot=snapshot, filters=report_filters(self.request)
+        )
+        return {
+            **super().get_context_data(**kwargs),
+            "plan": plan,
+            "board": board,
+            "snapshot": snapshot,
+            "snapshots": Snapshot.objects.filter(plan=plan, retaken_by__isnull=True).order_by("-period")[:24],
+            "statuses": list(Status),
+        }
+
+
+class ActionTimelineView(TemplateView):
+    """An action's milestones against the reporting months: the status reported each month."""
+
+    template_name = "reports/timeline.html"
+
+    def get_context_data(self, **kwargs):
+        try:
+            timeline = dashboard.action_timeline(self.kwargs["pk"], as_at=as_at_param(self.request))
+        except Action.DoesNotExist:
+            raise Http404("No such action.") from None
+        return {**super().get_context_data(**kwargs), "timeline": timeline, "plan": timeline.action.plan}
