@@ -102,7 +102,9 @@ class Command(BaseCommand):
             if created:
                 user.set_password(DEMO_PASSWORD)
                 user.save()
-            user.groups.add(Group.objects.get(name=role))
+            user.groups.add(
+                Group.objects.get_or_create(name=role)[0]
+            )  # the migration made it; a flushed test DB has not
             if person_name:
                 Person.objects.filter(name=person_name, user__isnull=True).update(user=user)
         admin, created = User.objects.get_or_create(username="admin", defaults={"is_staff": True, "is_superuser": True})

@@ -1,0 +1,63 @@
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from milestones.generated import generated_plan_create
+from milestones.models import Milestone
+from reports import dashboard
+from reports.snapshots import current_snapshot
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ["programme_manager", "milestone_lead", "performance_officer", "scrutiny_member"]
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_everyone_reads_the_dashboard_and_timeline(client, users, demo, role):
+    client.force_login(users[role])
+    response = client.get(reverse("reports:dashboard", args=[demo.pk]))
+    assert response.status_code == 200
+    action = Milestone.objects.filter(action__ref="1.01").first().action
+    assert client.get(reverse("reports:timeline", args=[action.pk])).status_code == 200
+
+
+def test_scrutiny_members_land_on_the_dashboard(client, users, demo):
+    client.force_login(users["scrutiny_member"])
+    assert client.get("/").url == reverse("reports:dashboard", args=[demo.pk])
+
+
+def test_dashboard_counts_overdue_due_soon_and_exceptions(demo):
+    board = dashboard.dashboard(demo)  # live, on 4 November 2009
+    assert board.milestones.milestone_count == 146
+    assert all(m.is_overdue for m in board.overdue) and len(board.overdue) == 5
+    soon = [(m.revised_due_date or m.due_date) for m in board.due_soon]
+    assert soon and all(datetime.date(2009, 11, 4) <= day <= datetime.date(2010, 1, 3) for day in soon)
+    assert len(board.exceptions.rows) == 12 + 5  # not on track, and overdue (on track or not started)
+    assert sum(len(s.rows) for s in board.indicators.sections) == 13
+    assert "<svg" in board.status_chart and "Good Practice" in board.status_chart
+
+
+def test_dashboard_as_at_a_snapshot_reads_the_snapshot(demo):
+    september = current_snapshot(demo, datetime.date(2009, 9, 1))
+    Milestone.objects.filter(action__ref="1.01").update(description="Changed later")
+    board = dashboard.dashboard(demo, snapshot=september)
+    assert board.header.snapshot == september
+    assert "Changed later" not in [m.description for b in board.milestones.actions for m in b.milestones]
+
+
+def test_timeline_shows_the_status_reported_each_month(demo):
+    action = Milestone.objects.filter(action__ref="1.01").first().action
+    timeline = dashboard.action_timeline(action.pk, as_at=datetime.date(2009, 11, 1))
+    assert [m.strftime("%b") for m in timeline.months[-3:]] == ["Sep", "Oct", "Nov"]
+    first_row = timeline.rows[0][1]
+    assert first_row[-3:] == ["achieved", None, None]  # Sep 2009 - Achieved; nothing reported after
+
+
+def test_dashboard_queries_are_bounded_on_2000_milestones(client, users, django_assert_max_num_queries, plan_today):
+    plan = generated_plan_create(milestones=2000)
+    client.force_login(users["scrutiny_member"])
+    with django_assert_max_num_queries(25):
+        response = client.get(reverse("reports:dashboard", args=[plan.pk]))
+    assert response.status_code == 200
+    assert response.context["board"].milestones.milestone_count == 2000
