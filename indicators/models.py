@@ -7,6 +7,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 from plans.models import Action, Person, Plan, ref_sort_key
 from safeguarding import dates
@@ -21,6 +22,8 @@ class Section(models.Model):
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="indicator_sections")
     name = models.CharField(max_length=200)
     order = models.PositiveIntegerField(default=0)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["plan", "order", "name"]
@@ -85,6 +88,8 @@ class Indicator(models.Model):
     actions = models.ManyToManyField(Action, blank=True, related_name="indicators", verbose_name="linked plan actions")
 
     objects = IndicatorQuerySet.as_manager()
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["plan", "section__order", "order", "code_sort_key"]
@@ -181,6 +186,8 @@ class IndicatorYear(models.Model):
         if errors:
             raise ValidationError(errors)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["indicator", "-year"]
         constraints = [models.UniqueConstraint(fields=["indicator", "year"], name="unique_indicator_year")]
@@ -212,6 +219,8 @@ class IndicatorValue(models.Model):
     )
     entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
     entered_at = models.DateTimeField(default=timezone.now)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["indicator", "period"]
@@ -290,6 +299,8 @@ class Benchmark(models.Model):
                 {"value": f"A percentage must be between 0 and 100 (you entered {self.value.normalize():f})."}
             )
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["indicator", "-year", "comparator__order"]
         constraints = [models.UniqueConstraint(fields=["indicator", "year", "comparator"], name="unique_benchmark")]
@@ -310,6 +321,8 @@ class Commentary(models.Model):
     best_practice = models.TextField(blank=True)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
     updated_at = models.DateTimeField(default=timezone.now)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["indicator", "-period"]

@@ -7,6 +7,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.generic import CreateView, TemplateView, UpdateView
 
 from plans import roles
+from plans.audit import audit_entries
 from plans.models import Plan
 from plans.permissions import RoleRequiredMixin
 from plans.views import EditFormMixin, PlanChildMixin, PlanObjectMixin
@@ -62,6 +63,7 @@ class IndicatorDetailView(TemplateView):
             "plan": page.indicator.plan,
             "as_at_form": form,
             "can_edit_indicators": roles.can_edit_indicators(self.request.user),
+            "audit": audit_entries(page.indicator) if roles.is_programme_manager(self.request.user) else None,
         }
 
 

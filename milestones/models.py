@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 from plans import roles
 from plans.models import Action, LockedMonth, Person
@@ -26,6 +27,8 @@ class Milestone(models.Model):
     order = models.PositiveIntegerField(default=0)
 
     objects = MilestoneQuerySet.as_manager()
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["action__ref_sort_key", "order", "id"]

@@ -9,6 +9,7 @@ from django.views import View
 from django.views.generic import CreateView, TemplateView, UpdateView
 
 from plans import roles
+from plans.audit import audit_entries
 from plans.models import Action, Plan
 from plans.views import EditFormMixin
 
@@ -61,6 +62,7 @@ class MilestoneDetailView(TemplateView):
             "exceptions": exceptions,
             "can_update": milestone.can_be_updated_by(self.request.user),
             "can_review": milestone.can_review_updates(self.request.user),
+            "audit": audit_entries(milestone) if roles.is_programme_manager(self.request.user) else None,
             "plan": milestone.action.plan,
         }
 

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
 from safeguarding import dates
 
@@ -42,6 +43,8 @@ class Plan(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(28)],
         help_text="A lead still without an update is reminded again, with their action lead copied.",
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
@@ -86,6 +89,8 @@ class PlanVersion(models.Model):
     change = models.TextField("change or reason", blank=True)
     date = models.DateField()
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["plan", "-date", "-id"]
         constraints = [models.UniqueConstraint(fields=["plan", "label"], name="unique_version_label_per_plan")]
@@ -112,6 +117,8 @@ class Theme(models.Model):
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="themes")
     name = models.CharField(max_length=200)
     order = models.PositiveIntegerField(default=0)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["plan", "order", "name"]
@@ -148,6 +155,8 @@ class Person(models.Model):
         related_name="person",
         verbose_name="login account",
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
@@ -191,6 +200,8 @@ class Action(models.Model):
 
     objects = ActionQuerySet.as_manager()
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["plan", "ref_sort_key"]
         constraints = [models.UniqueConstraint(fields=["plan", "ref"], name="unique_action_ref_per_plan")]
@@ -219,6 +230,8 @@ class GlossaryTerm(models.Model):
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="glossary")
     term = models.CharField(max_length=50)
     definition = models.TextField()
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["plan", "term"]

@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 from milestones.models import AppendOnlyModel
 from milestones.querysets import AppendOnlyQuerySet
@@ -43,6 +44,8 @@ class CommitteePack(models.Model):
     appendices = models.JSONField(default=list, help_text="Appendix kinds in order.")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
     updated_at = models.DateTimeField(default=timezone.now)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-meeting_date", "-id"]
@@ -119,6 +122,8 @@ class PackSection(models.Model):
     placement = models.CharField(max_length=20, choices=Placement.choices, default=Placement.AFTER_SUMMARY)
     body = models.TextField(help_text="Separate paragraphs with a blank line.")
     order = models.PositiveIntegerField(default=0)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["pack", "order", "id"]

@@ -12,6 +12,7 @@ from django.views.generic import CreateView, DetailView, ListView, TemplateView,
 
 from milestones.status import Status
 from plans import roles
+from plans.audit import audit_entries
 from plans.models import Action, Plan
 from plans.permissions import RoleRequiredMixin
 from plans.views import EditFormMixin, PlanChildMixin, PlanObjectMixin
@@ -324,4 +325,9 @@ class ActionTimelineView(TemplateView):
             timeline = dashboard.action_timeline(self.kwargs["pk"], as_at=as_at_param(self.request))
         except Action.DoesNotExist:
             raise Http404("No such action.") from None
-        return {**super().get_context_data(**kwargs), "timeline": timeline, "plan": timeline.action.plan}
+        return {
+            **super().get_context_data(**kwargs),
+            "timeline": timeline,
+            "plan": timeline.action.plan,
+            "audit": audit_entries(timeline.action) if roles.is_programme_manager(self.request.user) else None,
+        }
