@@ -1,4 +1,5 @@
 """The audit history of a record (django-simple-history): who changed what, when, old and new values."""
+
 from dataclasses import dataclass, field
 
 

@@ -7,5 +7,6 @@ def user_roles(request):
     return {
         "can_edit_plan": roles.can_edit_plan(user),
         "user_is_programme_manager": roles.is_programme_manager(user),
+        "user_can_download": roles.can_download_reports(user),
         "user_leads_milestones": roles.is_milestone_lead(user) or roles.is_programme_manager(user),
     }

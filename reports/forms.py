@@ -67,3 +67,23 @@ class SnapshotTakeForm(forms.Form):
         required=False,
         label="Retake if it already exists (the old snapshot is kept, marked superseded)",
     )
+
+
+MAX_IMPORT_BYTES = 5 * 1024 * 1024
+
+
+class PlanImportForm(forms.Form):
+    plan = forms.CharField(
+        label="Plan name",
+        max_length=200,
+        help_text="An existing plan's name to update it, or a new name to create one.",
+    )
+    file = forms.FileField(label="Spreadsheet", help_text="The milestone report as .xlsx or .csv (at most 5 MB).")
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith((".xlsx", ".csv")):
+            raise forms.ValidationError("Choose an .xlsx or .csv file.")
+        if upload.size > MAX_IMPORT_BYTES:
+            raise forms.ValidationError(f"The file is {upload.size // 1024 // 1024} MB; the limit is 5 MB.")
+        return upload

@@ -4,6 +4,9 @@ from . import views
 
 app_name = "reports"
 urlpatterns = [
+    path("plans/import/", views.PlanImportView.as_view(), name="import"),
+    path("imports/<str:token>/", views.PlanImportPreviewView.as_view(), name="import_preview"),
+    path("plans/<int:pk>/export/", views.PlanExportView.as_view(), name="export"),
     path("plans/<int:pk>/dashboard/", views.DashboardView.as_view(), name="dashboard"),
     path("actions/<int:pk>/timeline/", views.ActionTimelineView.as_view(), name="timeline"),
     path("plans/<int:pk>/reports/<slug:kind>/", views.ReportView.as_view(), name="report"),

@@ -1,15 +1,19 @@
 """Report pages, PDF jobs and committee packs. Reading is read-only for everyone;
 PDFs are for the programme manager and scrutiny members; packs are edited by the programme manager."""
 
+import uuid
 from collections import Counter
+from pathlib import Path
 
 from django.contrib import messages
+from django.core.files.storage import default_storage
 from django.db.models import Count
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.views import View
-from django.views.generic import CreateView, DetailView, ListView, TemplateView, UpdateView
+from django.views.generic import CreateView, DetailView, FormView, ListView, TemplateView, UpdateView
 
+from milestones.importing import ImportRefused
 from milestones.status import Status
 from plans import roles
 from plans.audit import audit_entries
@@ -18,8 +22,8 @@ from plans.permissions import RoleRequiredMixin
 from plans.views import EditFormMixin, PlanChildMixin, PlanObjectMixin
 from safeguarding import dates
 
-from . import dashboard, data, rendering, services
-from .forms import CommitteePackForm, PackSectionForm, SnapshotTakeForm
+from . import dashboard, data, rendering, services, transfer
+from .forms import CommitteePackForm, PackSectionForm, PlanImportForm, SnapshotTakeForm
 from .models import APPENDIX_CHOICES, CommitteePack, PackSection, RenderJob, Snapshot
 from .snapshots import SnapshotExists, current_snapshot, snapshot_create
 
@@ -331,3 +335,76 @@ class ActionTimelineView(TemplateView):
             "plan": timeline.action.plan,
             "audit": audit_entries(timeline.action) if roles.is_programme_manager(self.request.user) else None,
         }
+
+
+class PlanImportView(RoleRequiredMixin, FormView):
+    """Upload a spreadsheet; the next page previews the import (a dry run) before anything is written."""
+
+    role_test = staticmethod(roles.is_programme_manager)
+    form_class = PlanImportForm
+    template_name = "reports/import_upload.html"
+
+    def form_valid(self, form):
+        upload = form.cleaned_data["file"]
+        token = f"{uuid.uuid4().hex}{Path(upload.name).suffix.lower()}"
+        default_storage.save(f"imports/{token}", upload)
+        self.request.session[f"import-{token}"] = {"plan": form.cleaned_data["plan"].strip(), "name": upload.name}
+        return redirect("reports:import_preview", token=token)
+
+
+class PlanImportPreviewView(RoleRequiredMixin, TemplateView):
+    """GET: what the import would do, or every problem. POST: do it."""
+
+    role_test = staticmethod(roles.is_programme_manager)
+    template_name = "reports/import_preview.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.token = kwargs["token"]
+        self.upload = request.session.get(f"import-{self.token}")
+        if not self.upload or not default_storage.exists(f"imports/{self.token}"):
+            messages.error(request, "That upload has expired; please choose the file again.")
+            return redirect("reports:import")
+        return super().dispatch(request, *args, **kwargs)
+
+    def run(self, dry_run):
+        with default_storage.open(f"imports/{self.token}", "rb") as file:
+            content = file.read()
+        return transfer.plan_workbook_import(
+            plan_name=self.upload["plan"], filename=self.upload["name"], content=content, dry_run=dry_run
+        )
+
+    def get_context_data(self, **kwargs):
+        context = {**super().get_context_data(**kwargs), "upload": self.upload}
+        try:
+            context["summary"] = self.run(dry_run=True)
+        except ImportRefused as refused:
+            context["problems"] = refused.problems
+        return context
+
+    def post(self, request, *args, **kwargs):
+        try:
+            summary = self.run(dry_run=False)
+        except ImportRefused as refused:
+            messages.error(request, f"Nothing was imported: {len(refused.problems)} problem(s).")
+            return redirect("reports:import_preview", token=self.token)
+        default_storage.delete(f"imports/{self.token}")
+        del request.session[f"import-{self.token}"]
+        plan = Plan.objects.get(name=self.upload["plan"])
+        messages.success(
+            request,
+            f"Imported: {len(summary.actions_created)} actions and {summary.milestones_created} milestones created, "
+            f"{summary.milestones_updated} milestones updated, {summary.updates_added} progress updates added.",
+        )
+        return redirect(plan)
+
+
+class PlanExportView(DownloadRoleMixin, View):
+    def get(self, request, pk):
+        plan = get_object_or_404(Plan, pk=pk)
+        filename = "".join(c if c.isalnum() or c in " -_" else "_" for c in plan.name).replace(" ", "_")
+        response = HttpResponse(
+            transfer.plan_export(plan),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = f'attachment; filename="{filename}_{dates.today():%Y-%m-%d}.xlsx"'
+        return response

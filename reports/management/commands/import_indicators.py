@@ -1,0 +1,56 @@
+"""Import indicator figures (code, period, value, numerator, denominator, target, comment)."""
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from indicators.importing import indicator_values_import
+from milestones.importing import ImportRefused, Problem
+from plans.models import Plan
+
+
+class Command(BaseCommand):
+    help = "Import indicator figures from .xlsx or .csv; nothing is written if any row has a problem."
+
+    def add_arguments(self, parser):
+        parser.add_argument("path")
+        parser.add_argument("--plan", required=True)
+        parser.add_argument("--dry-run", action="store_true")
+
+    def handle(self, *args, path, plan, dry_run, **options):
+        plan_obj = Plan.objects.filter(name=plan).first()
+        if plan_obj is None:
+            raise CommandError(f'No plan called "{plan}".')
+        file = Path(path)
+        if not file.exists():
+            raise CommandError(f"No file at {file}.")
+        try:
+            rows = read_indicator_rows(file.name, file.read_bytes())
+            created, updated = indicator_values_import(plan=plan_obj, rows=rows, dry_run=dry_run)
+        except ImportRefused as refused:
+            for problem in refused.problems:
+                self.stderr.write(str(problem))
+            raise CommandError(
+                f"{file.name} was not imported: {len(refused.problems)} problem(s); nothing was changed."
+            ) from refused
+        self.stdout.write(
+            ("Dry run, nothing written. " if dry_run else "") + f"Figures created: {created}; updated: {updated}."
+        )
+
+
+def read_indicator_rows(name, content):
+    """The first sheet (or the CSV) as [header, *rows]."""
+    import csv
+    import io
+
+    if name.lower().endswith(".csv"):
+        return list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
+    if name.lower().endswith(".xlsx"):
+        from openpyxl import load_workbook
+
+        try:
+            workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        except Exception as error:  # openpyxl raises many kinds for a damaged file
+            raise ImportRefused([Problem(0, "File", "this is not a readable .xlsx workbook.")]) from error
+        return [list(r) for r in workbook.worksheets[0].iter_rows(values_only=True)]
+    raise ImportRefused([Problem(0, "File", "choose an .xlsx or .csv file.")])

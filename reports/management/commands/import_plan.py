@@ -1,0 +1,55 @@
+"""Import a plan from its milestone-report spreadsheet (.xlsx or .csv), all or nothing."""
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from milestones.importing import ImportRefused
+from reports.transfer import plan_workbook_import
+
+
+class Command(BaseCommand):
+    help = "Import (or re-import) a plan from an .xlsx or .csv milestone report; nothing is written if a row is wrong."
+
+    def add_arguments(self, parser):
+        parser.add_argument("path")
+        parser.add_argument("--plan", required=True, help="The plan's name (created if new).")
+        parser.add_argument("--dry-run", action="store_true", help="Show what would change; write nothing.")
+
+    def handle(self, *args, path, plan, dry_run, **options):
+        file = Path(path)
+        if not file.exists():
+            raise CommandError(f"No file at {file}.")
+        try:
+            summary = plan_workbook_import(
+                plan_name=plan, filename=file.name, content=file.read_bytes(), dry_run=dry_run
+            )
+        except ImportRefused as refused:
+            for problem in refused.problems:
+                self.stderr.write(str(problem))
+            raise CommandError(
+                f"{file.name} was not imported: {len(refused.problems)} problem(s) listed above; nothing was changed."
+            ) from refused
+        self.stdout.write(describe(summary, plan))
+
+
+def describe(summary, plan):
+    lines = [
+        ("Dry run, nothing written. " if summary.dry_run else "")
+        + f'Plan "{plan}"'
+        + (" (new)" if summary.plan_created else "")
+        + ":"
+    ]
+    lines.append(f"  themes created: {len(summary.themes_created)}; people created: {len(summary.people_created)}")
+    lines.append(f"  actions created: {len(summary.actions_created)}; actions updated: {len(summary.actions_updated)}")
+    lines.append(
+        f"  milestones created: {summary.milestones_created}; milestones updated: {summary.milestones_updated}"
+    )
+    lines.append(f"  progress updates added: {summary.updates_added}")
+    if getattr(summary, "indicator_values", None):
+        created, updated = summary.indicator_values
+        lines.append(f"  indicators: {summary.indicators}; figures created: {created}; updated: {updated}")
+    lines += [f"  note: {note}" for note in summary.notes]
+    if not summary.changed:
+        lines.append("  Nothing to change: the plan already matches the file.")
+    return "\n".join(lines)

@@ -1,0 +1,224 @@
+"""Plan export to .xlsx, and the workbook import that reads it back (milestones, progress
+history, indicators and their figures) in one all-or-nothing transaction."""
+
+import io
+
+from django.db import transaction
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+from indicators import importing as indicator_importing
+from indicators.models import Commentary, Indicator, IndicatorValue, IndicatorYear
+from milestones import importing as plan_importing
+from milestones.importing import ImportRefused, Problem
+from milestones.models import Milestone, ProgressUpdate, SlippageRecord
+from plans.models import Person
+from safeguarding import dates
+
+MILESTONE_HEADER = [
+    "Ref",
+    "Action",
+    "Action Lead",
+    "Milestones",
+    "Planned Start Date",
+    "Due Date",
+    "Status",
+    "Progress Note",
+    "Milestone Lead",
+    "Theme",
+    "Outcome",
+    "Source",
+    "Lead Email",
+    "Agency",
+    "Revised Due Date",
+]
+
+
+def _sheet(workbook, title, header, rows, first=False):
+    sheet = workbook.active if first else workbook.create_sheet(title)
+    sheet.title = title
+    sheet.append(header)
+    for c in sheet[1]:
+        c.font = Font(bold=True)
+    for row in rows:
+        sheet.append(list(row))
+    for n, name in enumerate(header, start=1):
+        sheet.column_dimensions[get_column_letter(n)].width = min(60, max(12, len(name) + 2))
+    sheet.freeze_panes = "A2"
+    return sheet
+
+
+def plan_export(plan) -> bytes:
+    """Every record of a plan, in sheets its users' own tools read; the first sheet is the
+    milestone report the importer reads back."""
+    milestones = (
+        Milestone.objects.for_plan(plan)
+        .with_current_status()
+        .with_leads()
+        .order_by("action__ref_sort_key", "order", "id")
+    )
+    workbook = Workbook()
+    _sheet(
+        workbook,
+        "Milestones",
+        MILESTONE_HEADER,
+        (
+            [
+                m.action.ref,
+                m.action.title,
+                m.action.action_lead.name,
+                m.description,
+                m.planned_start,
+                m.due_date,
+                _label(m.current_status),
+                m.current_note,
+                m.lead.name,
+                m.action.theme.name,
+                m.action.expected_outcome,
+                m.action.sources,
+                m.lead.email,
+                m.lead.agency,
+                m.revised_due_date,
+            ]
+            for m in milestones
+        ),
+        first=True,
+    )
+    updates = ProgressUpdate.objects.filter(milestone__action__plan=plan).select_related("milestone__action", "author")
+    _sheet(
+        workbook,
+        "Progress history",
+        ["Ref", "Milestone", "Month", "Status", "Note", "Status reason", "Author", "Recorded at"],
+        (
+            [
+                u.milestone.action.ref,
+                u.milestone.description,
+                u.reporting_month.strftime("%Y-%m"),
+                _label(u.status),
+                u.note,
+                u.status_reason,
+                u.author.username if u.author else "",
+                u.created_at.replace(tzinfo=None),
+            ]
+            for u in updates.order_by(
+                "milestone__action__ref_sort_key", "milestone__order", "reporting_month", "created_at"
+            )
+        ),
+    )
+    records = SlippageRecord.objects.filter(milestone__action__plan=plan).select_related("milestone__action")
+    _sheet(
+        workbook,
+        "Exceptions",
+        [
+            "Action Ref",
+            "Milestone",
+            "Reason for Slippage",
+            "Actions to Achieve Milestone",
+            "Support Required",
+            "Revised Completion Date",
+            "Other Milestones Impacted",
+            "Replaced Due Date",
+            "Recorded at",
+        ],
+        (
+            [
+                r.milestone.action.ref,
+                r.milestone.description,
+                r.reason_for_slippage,
+                r.actions_to_achieve,
+                r.support_required,
+                r.revised_completion_date,
+                r.other_milestones_impacted,
+                r.replaced_due_date,
+                r.created_at.replace(tzinfo=None),
+            ]
+            for r in records.order_by("milestone__action__ref_sort_key", "created_at")
+        ),
+    )
+    indicators = Indicator.objects.for_plan(plan).select_related("section")
+    _sheet(
+        workbook,
+        "Indicators",
+        [c.title() for c in indicator_importing.DEFINITION_COLUMNS],
+        (
+            [
+                i.code,
+                i.title,
+                i.definition,
+                i.section.name,
+                i.unit,
+                i.polarity,
+                i.frequency,
+                "yes" if i.data_only else "no",
+                i.ytd_method,
+                i.decimal_places,
+            ]
+            for i in indicators
+        ),
+    )
+    targets = {(y.indicator_id, y.year): y.target for y in IndicatorYear.objects.filter(indicator__plan=plan)}
+    comments = {(c.indicator_id, c.period): c.commentary for c in Commentary.objects.filter(indicator__plan=plan)}
+    values = (
+        IndicatorValue.objects.filter(indicator__plan=plan)
+        .select_related("indicator")
+        .order_by("indicator__code_sort_key", "period")
+    )
+    _sheet(
+        workbook,
+        "Indicator values",
+        ["Code", "Period", "Value", "Numerator", "Denominator", "Target", "Comment"],
+        (
+            [
+                v.indicator.code,
+                v.period.strftime("%Y-%m"),
+                None if v.numerator is not None else v.value,
+                v.numerator,
+                v.denominator,
+                targets.get((v.indicator_id, dates.financial_year(v.period))),
+                comments.get((v.indicator_id, v.period), ""),
+            ]
+            for v in values
+        ),
+    )
+    _sheet(
+        workbook,
+        "People",
+        ["Name", "Job title", "Agency", "Organisation", "Email"],
+        ([p.name, p.job_title, p.agency, p.organisation, p.email] for p in Person.objects.all()),
+    )
+    output = io.BytesIO()
+    workbook.save(output)
+    return output.getvalue()
+
+
+def _label(status):
+    from milestones.status import Status
+
+    return Status(status).label
+
+
+def plan_workbook_import(*, plan_name, filename, content, dry_run=False):
+    """The milestone sheet (and, in an exported workbook, the history and indicator sheets), all or nothing."""
+    with transaction.atomic():
+        summary = plan_importing.plan_import(plan_name=plan_name, filename=filename, content=content)
+        summary.dry_run = dry_run
+        if filename.lower().endswith(".xlsx"):
+            _, _, _, extra = plan_importing.read_table(filename, content)
+            from plans.models import Plan
+
+            plan = Plan.objects.get(name=plan_name)
+            problems = []
+            summary.indicators = indicator_importing.definitions_import(plan, extra.get("Indicators"), problems)
+            if extra.get("Indicator values") and len(extra["Indicator values"]) > 1:
+                try:
+                    summary.indicator_values = indicator_importing.indicator_values_import(
+                        plan=plan, rows=extra["Indicator values"]
+                    )
+                except ImportRefused as refused:
+                    raise ImportRefused(
+                        [Problem(p.row, f"Indicator values sheet, {p.column}", p.message) for p in refused.problems]
+                    ) from refused
+        if dry_run:
+            transaction.set_rollback(True)
+    return summary
