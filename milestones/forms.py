@@ -1,6 +1,6 @@
 from django import forms
 
-from plans.forms import DATE_WIDGET
+from plans.forms import DATE_WIDGET, VersionedFormMixin
 from plans.models import Person
 from safeguarding import dates
 
@@ -78,7 +78,7 @@ class ProgressUpdateForm(forms.ModelForm):
         return cleaned
 
 
-class MilestoneForm(forms.ModelForm):
+class MilestoneForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = Milestone
         fields = ["description", "planned_start", "due_date", "lead", "order"]

@@ -6,14 +6,14 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from plans import roles
-from plans.models import Action, LockedMonth, Person
+from plans.models import Action, LockedMonth, Person, VersionedModel
 from safeguarding import dates
 
 from .querysets import AppendOnlyError, AppendOnlyQuerySet, MilestoneQuerySet, ProgressUpdateQuerySet
 from .status import Status, status_flags
 
 
-class Milestone(models.Model):
+class Milestone(VersionedModel):
     action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="milestones")
     description = models.TextField()
     planned_start = models.DateField("planned start date", null=True, blank=True)

@@ -5,6 +5,28 @@ from .models import Action, GlossaryTerm, Person, Plan, PlanApproval, PlanVersio
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
+class VersionedFormMixin(forms.ModelForm):
+    """Carries the version the user opened; a stale save is refused with a clear message, input kept."""
+
+    opened_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["opened_version"].initial = self.instance.version
+
+    def clean(self):
+        cleaned = super().clean()
+        opened = cleaned.get("opened_version")
+        if self.instance.pk and opened:
+            self.instance.expected_version = opened
+            stored = type(self.instance)._base_manager.filter(pk=self.instance.pk)
+            current = stored.values_list("version", flat=True).first()
+            if current != opened:
+                raise forms.ValidationError(self.instance.changed_since_message())
+        return cleaned
+
+
 class PlanForm(forms.ModelForm):
     class Meta:
         model = Plan
@@ -44,7 +66,7 @@ class ThemeForm(PlanChildForm):
         return name
 
 
-class ActionForm(PlanChildForm):
+class ActionForm(VersionedFormMixin, PlanChildForm):
     class Meta:
         model = Action
         fields = ["ref", "title", "theme", "action_lead", "expected_outcome", "sources"]

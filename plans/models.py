@@ -6,9 +6,52 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from safeguarding import dates
+
+
+class ConcurrentEdit(Exception):
+    """Someone else saved the record since this copy was read."""
+
+
+class VersionedModel(models.Model):
+    """Optimistic locking: a save from a stale copy is refused, never silently overwrites."""
+
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._loaded_version = instance.__dict__.get("version")
+        return instance
+
+    def save(self, *args, **kwargs):
+        expected = getattr(self, "expected_version", None) or getattr(self, "_loaded_version", None)
+        if not self._state.adding and expected is not None:
+            # One conditional UPDATE: of two simultaneous saves, exactly one wins.
+            moved = type(self)._base_manager.filter(pk=self.pk, version=expected).update(version=expected + 1)
+            if not moved:
+                raise ConcurrentEdit(self.changed_since_message())
+            self.version = self._loaded_version = expected + 1
+            self.expected_version = None
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "version"}
+        super().save(*args, **kwargs)
+
+    def changed_since_message(self):
+        latest = self.history.select_related("history_user").order_by("-history_date").first()
+        user = latest.history_user if latest else None
+        who = (user.get_full_name() or user.username) if user else "someone else"
+        when = f" at {timezone.localtime(latest.history_date):%H:%M on %d %b %Y}" if latest else ""
+        return (
+            f"This {self._meta.verbose_name} was changed by {who}{when} since you opened it. "
+            "Your changes are below and have not been saved: check the current version and save again."
+        )
 
 
 class Plan(models.Model):
@@ -184,7 +227,7 @@ class ActionQuerySet(models.QuerySet):
         return self.filter(plan=plan)
 
 
-class Action(models.Model):
+class Action(VersionedModel):
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="actions")
     ref = models.CharField(max_length=20, help_text="For example 1.01 or 2.11")
     ref_sort_key = models.CharField(max_length=120, editable=False, db_index=True)

@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.views.generic import CreateView, DetailView, ListView, UpdateView
 
 from .forms import ActionForm, GlossaryTermForm, PersonForm, PlanApprovalForm, PlanForm, PlanVersionForm, ThemeForm
-from .models import Action, GlossaryTerm, Person, Plan, Theme
+from .models import Action, ConcurrentEdit, GlossaryTerm, Person, Plan, Theme
 from .permissions import RoleRequiredMixin
 
 
@@ -34,7 +34,11 @@ class EditFormMixin(RoleRequiredMixin):
     heading = ""
 
     def form_valid(self, form):
-        response = super().form_valid(form)
+        try:
+            response = super().form_valid(form)
+        except ConcurrentEdit as clash:  # saved by someone else between the check and the save
+            form.add_error(None, str(clash))
+            return self.form_invalid(form)
         messages.success(self.request, self.success_message.format(obj=self.object))
         return response
 

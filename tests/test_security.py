@@ -21,7 +21,8 @@ PRODUCTION_ENV = {
 
 
 def run_manage(*args, env):
-    clean = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DEBUG", "PLAN_TODAY")}
+    skip = ("SECRET_KEY", "DEBUG", "PLAN_TODAY", "DJANGO_ALLOW_ASYNC_UNSAFE")  # the browser tests set the last
+    clean = {k: v for k, v in os.environ.items() if k not in skip}
     return subprocess.run([*MANAGE, *args], env={**clean, **env}, capture_output=True, text=True, timeout=120)
 
 

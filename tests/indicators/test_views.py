@@ -207,7 +207,7 @@ def test_indicator_list_queries_are_bounded_for_200_indicators_by_36_months(
     )
     IndicatorYear.objects.bulk_create(IndicatorYear(indicator=i, year=2009, target=50) for i in indicators)
     client.force_login(users["scrutiny_member"])
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(15):  # includes the session save on every request
         response = client.get(reverse("indicators:list", args=[plan.pk]))
     assert response.status_code == 200
     assert sum(len(g.summaries) for g in response.context["sections"]) == 200
