@@ -139,14 +139,15 @@ def read_table(name, content: bytes):
         rows = [list(row) for row in sheet.iter_rows(values_only=True)]
         extra = {ws.title: [list(r) for r in ws.iter_rows(values_only=True)] for ws in workbook.worksheets[1:]}
     elif lower.endswith(".csv"):
-        for encoding in ("utf-8-sig", "cp1252"):
+        text = decode_text(content)
+        try:
             try:
-                text = content.decode(encoding)
-                break
-            except UnicodeDecodeError:
-                continue
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t") if text.strip() else csv.excel
-        rows = [row for row in csv.reader(io.StringIO(text), dialect)]
+                dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+            except csv.Error:
+                dialect = csv.excel
+            rows = list(csv.reader(io.StringIO(text), dialect))
+        except csv.Error as error:
+            raise ImportRefused([Problem(0, "File", f"this could not be read as a CSV file ({error}).")]) from error
         extra = {}
     else:
         raise ImportRefused([Problem(0, "File", "choose an .xlsx or .csv file.")])
@@ -158,6 +159,16 @@ def read_table(name, content: bytes):
     raise ImportRefused(
         [Problem(0, "Header", "no header row with a 'Milestones' column was found in the first 15 rows.")]
     )
+
+
+def decode_text(content):
+    """Spreadsheet programs save CSV as UTF-8 or as Windows-1252; Latin-1 reads anything left."""
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return content.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return content.decode("latin-1")
 
 
 def normalise(cell):

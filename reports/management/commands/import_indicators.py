@@ -5,7 +5,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from indicators.importing import indicator_values_import
-from milestones.importing import ImportRefused, Problem
+from milestones.importing import ImportRefused, Problem, decode_text
 from plans.models import Plan
 
 
@@ -44,7 +44,7 @@ def read_indicator_rows(name, content):
     import io
 
     if name.lower().endswith(".csv"):
-        return list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
+        return list(csv.reader(io.StringIO(decode_text(content))))
     if name.lower().endswith(".xlsx"):
         from openpyxl import load_workbook
 
