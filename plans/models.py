@@ -95,9 +95,6 @@ class Plan(models.Model):
     def __str__(self):
         return self.name
 
-    def natural_key(self):
-        return (self.name,)
-
     def get_absolute_url(self):
         return reverse("milestones:plan", args=[self.pk])
 

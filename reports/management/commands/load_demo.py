@@ -21,7 +21,8 @@ from reports.services import pack_document_load
 from reports.snapshots import current_snapshot, snapshot_create
 from safeguarding import dates
 
-DEMO_PASSWORD = "demo-haringey-2009"
+# The demo's documented password; never used outside the demo command.
+DEMO_PASSWORD = "demo-haringey-2009"  # nosec B105
 DEMO_USERS = [
     # username, first, last, role, person to link (a lead in the plan)
     ("manager", "Mark", "Gwynne", roles.PROGRAMME_MANAGER, None),
