@@ -3,7 +3,8 @@
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import Case, Exists, IntegerField, OuterRef, Prefetch, Q, Value, When
+from django.core.paginator import Paginator
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Prefetch, Q, Value, When
 
 from plans import roles
 from plans.models import Action, LockedMonth, Plan, Theme
@@ -39,10 +40,12 @@ class ThemeGroup:
 class PlanPage:
     plan: Plan
     filterset: MilestoneFilter
-    themes: list
+    themes: list  # the themes of this page's actions, with their milestones
+    summary: list  # every theme, with counts over all matching milestones
     milestone_count: int
     status_counts: Counter
     overdue_count: int
+    page_obj: object = None
 
     @property
     def statuses(self):
@@ -54,40 +57,68 @@ def plan_milestones(plan):
     return Milestone.objects.for_plan(plan).with_current_status().with_leads()
 
 
-def plan_page(plan: Plan, params=None) -> PlanPage:
-    """Themes -> actions -> milestones (filtered), with status counts per theme.
+ACTIONS_PER_PAGE = 30
 
-    Unfiltered, every theme and action shows, even one with no milestones yet;
-    filtered, only those with a matching milestone.
+
+def status_counts_by_theme(milestones):
+    """{theme id: (Counter of statuses, overdue count)} in one grouped query."""
+    rows = (
+        milestones.order_by()
+        .values("action__theme_id", "current_status")
+        .annotate(n=Count("id"), late=Count("id", filter=Q(is_overdue=True)))
+    )
+    result: dict = {}
+    for row in rows:
+        counts, late = result.get(row["action__theme_id"], (Counter(), 0))
+        counts[row["current_status"]] += row["n"]
+        result[row["action__theme_id"]] = (counts, late + row["late"])
+    return result
+
+
+def plan_page(plan: Plan, params=None, page=1) -> PlanPage:
+    """Themes -> actions -> milestones (filtered), a page of actions at a time, with status
+    counts per theme for every matching milestone.
+
+    Unfiltered, every action shows, even one with no milestones yet; filtered, only
+    those with a matching milestone.
     """
     filterset = MilestoneFilter(params or None, queryset=plan_milestones(plan), plan=plan)
-    groups = {theme.pk: ThemeGroup(theme=theme) for theme in Theme.objects.filter(plan=plan)}
-    rows = {}
-    for action in Action.objects.for_plan(plan).select_related("action_lead"):
-        rows[action.pk] = ActionRow(action=action)
-        groups[action.theme_id].actions.append(rows[action.pk])
-    totals: Counter = Counter()
-    overdue = 0
-    for milestone in filterset.qs.order_by("action__ref_sort_key", "order", "id"):
-        rows[milestone.action_id].milestones.append(milestone)
-        group = groups[milestone.action.theme_id]
-        group.status_counts[milestone.current_status] += 1
-        totals[milestone.current_status] += 1
-        if milestone.is_overdue:
-            group.overdue_count += 1
-            overdue += 1
-    themes = list(groups.values())
+    matching = filterset.qs
+    counts = status_counts_by_theme(matching)
+    actions = (
+        Action.objects.for_plan(plan)
+        .select_related("action_lead", "theme")
+        .order_by("theme__order", "theme__name", "ref_sort_key")
+    )
     if filterset.is_filtered:
-        for group in themes:
-            group.actions = [row for row in group.actions if row.milestones]
-        themes = [group for group in themes if group.actions]
+        actions = actions.filter(pk__in=matching.values("action_id"))
+    page_obj = Paginator(actions, ACTIONS_PER_PAGE).get_page(page)
+    rows = {action.pk: ActionRow(action=action) for action in page_obj}
+    for milestone in matching.filter(action_id__in=list(rows)).order_by("action__ref_sort_key", "order", "id"):
+        rows[milestone.action_id].milestones.append(milestone)
+    groups: dict = {}
+    for row in rows.values():
+        group = groups.get(row.action.theme_id)
+        if group is None:
+            group = groups[row.action.theme_id] = ThemeGroup(theme=row.action.theme)
+        group.actions.append(row)
+    totals: Counter = Counter()
+    for theme_counts, _ in counts.values():
+        totals.update(theme_counts)
+    summary = []
+    for theme in Theme.objects.filter(plan=plan):
+        theme_counts, late = counts.get(theme.pk, (Counter(), 0))
+        if theme_counts or not filterset.is_filtered:
+            summary.append(ThemeGroup(theme=theme, status_counts=theme_counts, overdue_count=late))
     return PlanPage(
         plan=plan,
         filterset=filterset,
-        themes=themes,
+        themes=list(groups.values()),
+        summary=summary,
         milestone_count=sum(totals.values()),
         status_counts=totals,
-        overdue_count=overdue,
+        overdue_count=sum(late for _, late in counts.values()),
+        page_obj=page_obj,
     )
 
 

@@ -37,7 +37,14 @@ class PlanPageView(TemplateView):
 
     def get_context_data(self, **kwargs):
         plan = get_object_or_404(Plan, pk=self.kwargs["pk"])
-        return {**super().get_context_data(**kwargs), "page": selectors.plan_page(plan, self.request.GET), "plan": plan}
+        filters = self.request.GET.copy()
+        filters.pop("page", None)
+        return {
+            **super().get_context_data(**kwargs),
+            "page": selectors.plan_page(plan, filters, self.request.GET.get("page", 1)),
+            "plan": plan,
+            "filter_query": filters.urlencode(),
+        }
 
 
 class MyMilestonesView(TemplateView):

@@ -2,36 +2,45 @@
 so they work on live data and on any snapshot alike."""
 
 import datetime
+from collections import Counter
 from dataclasses import dataclass
 
 from indicators.charts import sparkline_svg, stacked_bars_svg
+from milestones.filters import MilestoneFilter
 from milestones.models import ProgressUpdate
+from milestones.selectors import status_counts_by_theme
 from milestones.status import Status
-from plans.models import Action
+from plans.models import Action, Theme
 from safeguarding import dates
 
 from . import data
+from .snapshots import frozen_milestones
 
 DUE_SOON_DAYS = 60
 
 
+LIST_LENGTH = 25
+
+
 @dataclass
 class Dashboard:
-    milestones: data.MilestoneReport
+    header: data.ReportHeader
+    filterset: object
+    filters_applied: list
+    theme_counts: list  # [data.ThemeCount]
+    totals: Counter
+    overdue: list  # the first LIST_LENGTH
+    overdue_count: int
+    due_soon: list  # the first LIST_LENGTH
+    due_soon_count: int
     exceptions: data.ExceptionReport
     indicators: data.IndicatorReport
-    overdue: list
-    due_soon: list
     status_chart: str
     judged_on: datetime.date
 
     @property
-    def header(self):
-        return self.milestones.header
-
-    @property
-    def filterset(self):
-        return self.milestones.filterset
+    def total(self):
+        return sum(self.totals.values())
 
 
 def _points(summary):
@@ -41,39 +50,82 @@ def _points(summary):
     return [None if v.value is None else float(v.value) for v in summary.indicator.report_values][-12:]
 
 
+def _due(m):
+    return m.revised_due_date or m.due_date
+
+
 def dashboard(plan, *, as_at=None, snapshot=None, filters=None) -> Dashboard:
-    milestones = data.milestone_report(plan, as_at=as_at, snapshot=snapshot, filters=filters)
-    as_at = milestones.header.as_at
+    """Live: counts and lists come from grouped, limited queries, so the page costs the same
+    whatever the plan's size. As at a snapshot: from its frozen rows."""
+    as_at = snapshot.period if snapshot else (as_at or dates.current_month())
     judged_on = min(dates.today(), dates.month_end(as_at))
-    rows = [m for block in milestones.actions for m in block.milestones]
     horizon = judged_on + datetime.timedelta(days=DUE_SOON_DAYS)
-    due_soon = sorted(
-        (
-            m
-            for m in rows
-            if m.current_status != Status.ACHIEVED
-            and judged_on <= (m.revised_due_date or m.due_date or judged_on - datetime.timedelta(1)) <= horizon
-        ),
-        key=lambda m: m.revised_due_date or m.due_date,
-    )
+    filterset = MilestoneFilter(filters or None, queryset=data.report_milestones(plan, as_at), plan=plan)
+    themes = {t.pk: t for t in Theme.objects.filter(plan=plan)}
+    if snapshot:
+        rows = data.filter_frozen(frozen_milestones(snapshot), filterset)
+        by_theme: dict = {}
+        for m in rows:
+            by_theme.setdefault(m.action.theme.name, data.ThemeCount(m.action.theme, Counter())).counts[
+                m.current_status
+            ] += 1
+        theme_counts = sorted(by_theme.values(), key=lambda e: (e.theme.order, e.theme.name))
+        overdue = [m for m in rows if m.is_overdue]
+        due_soon = sorted(
+            (m for m in rows if m.current_status != Status.ACHIEVED and _due(m) and judged_on <= _due(m) <= horizon),
+            key=_due,
+        )
+        overdue_count, due_soon_count = len(overdue), len(due_soon)
+    else:
+        matching = filterset.qs
+        counts = status_counts_by_theme(matching)
+        theme_counts = [
+            data.ThemeCount(themes[pk], theme_counts)
+            for pk, (theme_counts, _) in sorted(
+                counts.items(), key=lambda item: (themes[item[0]].order, themes[item[0]].name)
+            )
+        ]
+        late = matching.filter(is_overdue=True).order_by("effective_due", "action__ref_sort_key")
+        soon = (
+            matching.exclude(current_status=Status.ACHIEVED)
+            .filter(effective_due__gte=judged_on, effective_due__lte=horizon)
+            .order_by("effective_due", "action__ref_sort_key")
+        )
+        overdue_count, due_soon_count = late.count(), soon.count()
+        overdue, due_soon = list(late[:LIST_LENGTH]), list(soon[:LIST_LENGTH])
+    totals: Counter = Counter()
+    for entry in theme_counts:
+        totals.update(entry.counts)
     indicators = data.indicator_report(plan, as_at=as_at, snapshot=snapshot, with_charts=False)
     for section in indicators.sections:
         section.rows = [
             (s, sparkline_svg(_points(s), title=f"{s.indicator.code}, recent values", target=s.target))
             for s, _ in section.rows
         ]
-    status_chart = stacked_bars_svg(
-        [(entry.theme.name, entry.counts) for entry in milestones.theme_counts],
-        statuses=[(s.value, s.label) for s in Status],
-        title=f"Milestones by status for each {plan.group_label.lower()}",
-    )
+    applied = []
+    if filterset.is_bound and filterset.form.is_valid():
+        applied = [
+            f"{filterset.filters[n].label}: {v}"
+            for n, v in filterset.form.cleaned_data.items()
+            if v not in (None, "", [])
+        ]
     return Dashboard(
-        milestones=milestones,
+        header=data.header(plan, f"{plan.name}: Dashboard", as_at, snapshot),
+        filterset=filterset,
+        filters_applied=applied,
+        theme_counts=theme_counts,
+        totals=totals,
+        overdue=overdue[:LIST_LENGTH],
+        overdue_count=overdue_count,
+        due_soon=due_soon[:LIST_LENGTH],
+        due_soon_count=due_soon_count,
         exceptions=data.exception_report(plan, as_at=as_at, snapshot=snapshot),
         indicators=indicators,
-        overdue=[m for m in rows if m.is_overdue],
-        due_soon=due_soon,
-        status_chart=status_chart,
+        status_chart=stacked_bars_svg(
+            [(entry.theme.name, entry.counts) for entry in theme_counts],
+            statuses=[(s.value, s.label) for s in Status],
+            title=f"Milestones by status for each {plan.group_label.lower()}",
+        ),
         judged_on=judged_on,
     )
 

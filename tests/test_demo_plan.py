@@ -51,7 +51,7 @@ def test_demo_plan_page_shows_the_counts(client, users, demo, plan_today):
     client.force_login(users["scrutiny_member"])
     response = client.get(reverse("milestones:plan", args=[demo.pk]))
     page = response.context["page"]
-    assert {g.theme.name: dict(g.status_counts) for g in page.themes}["Good Practice"] == {
+    assert {g.theme.name: dict(g.status_counts) for g in page.summary}["Good Practice"] == {
         k: v for k, v in EXPECTED["Good Practice"].items() if v
     }
     html = response.content.decode()

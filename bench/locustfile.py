@@ -1,0 +1,107 @@
+"""Load scenario: leads updating, readers on the plan page and dashboard, a PDF every 10 s.
+
+Run by bench/load_test.sh against gunicorn + PostgreSQL on loopback; bounded in users and time.
+"""
+
+import random
+import re
+
+from locust import HttpUser, between, constant, task
+
+PLAN = "/plans/{plan}/"
+
+
+def login(client, username):
+    page = client.get("/accounts/login/", name="login page")
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
+    client.post(
+        "/accounts/login/",
+        {"username": username, "password": "load-test-password", "csrfmiddlewaretoken": token},
+        headers={"Referer": client.base_url + "/accounts/login/"},
+        name="log in",
+    )
+
+
+class Lead(HttpUser):
+    """A milestone lead adding monthly updates."""
+
+    weight = 20
+    wait_time = between(1, 3)
+
+    def on_start(self):
+        self.number = random.randint(1, 20)
+        login(self.client, f"lead{self.number}")
+        page = self.client.get("/my-milestones/", name="my milestones")
+        self.milestones = sorted(set(re.findall(r'href="/milestones/(\d+)/update/"', page.text)))
+
+    @task
+    def update(self):
+        if not self.milestones:
+            return
+        pk = random.choice(self.milestones)
+        form = self.client.get(f"/milestones/{pk}/update/", name="update form")
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form.text).group(1)
+        self.client.post(
+            f"/milestones/{pk}/update/",
+            {
+                "reporting_month": "2009-11",
+                "status": "not_on_track",
+                "note": "Load test: waiting on partners",
+                "csrfmiddlewaretoken": token,
+            },
+            headers={"Referer": f"{self.client.base_url}/milestones/{pk}/update/"},
+            name="submit update",
+        )
+
+
+class Reader(HttpUser):
+    """Scrutiny members reading the plan page and the dashboard."""
+
+    weight = 29
+    wait_time = between(1, 3)
+
+    def on_start(self):
+        login(self.client, "reader")
+
+    @task(2)
+    def plan_page(self):
+        self.client.get(PLAN.format(plan=self.environment.parsed_options.plan_id), name="plan page")
+
+    @task(2)
+    def dashboard(self):
+        self.client.get(f"/plans/{self.environment.parsed_options.plan_id}/dashboard/", name="dashboard")
+
+    @task(1)
+    def milestone(self):
+        self.client.get("/my-milestones/", name="my milestones (reader)")
+
+
+class PdfRequester(HttpUser):
+    """The programme manager asking for a report PDF every 10 seconds (built off the request)."""
+
+    weight = 1
+    fixed_count = 1
+    wait_time = constant(10)
+
+    def on_start(self):
+        login(self.client, "manager")
+
+    @task
+    def pdf(self):
+        plan = self.environment.parsed_options.plan_id
+        page = self.client.get(f"/plans/{plan}/reports/exceptions/", name="report page")
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
+        self.client.post(
+            f"/plans/{plan}/reports/exceptions/pdf/",
+            {"csrfmiddlewaretoken": token},
+            headers={"Referer": f"{self.client.base_url}/plans/{plan}/reports/exceptions/"},
+            name="ask for a PDF",
+        )
+
+
+from locust import events  # noqa: E402
+
+
+@events.init_command_line_parser.add_listener
+def _(parser):
+    parser.add_argument("--plan-id", type=int, default=1)
