@@ -1,6 +1,6 @@
 from django import forms
 
-from milestones.forms import MonthField
+from plans.forms import MonthField
 from plans.models import Action, Person
 from safeguarding import dates
 

@@ -8,7 +8,7 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from milestones.importing import ImportRefused, Problem, normalise
+from plans.importing import ImportRefused, Problem, normalise
 from safeguarding import dates
 
 from .models import Commentary, Indicator, IndicatorValue, IndicatorYear, Section

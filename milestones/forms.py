@@ -1,35 +1,11 @@
 from django import forms
 
-from plans.forms import DATE_WIDGET, VersionedFormMixin
+from plans.forms import DATE_WIDGET, MonthField, VersionedFormMixin
 from plans.models import Person
 from safeguarding import dates
 
 from .models import Milestone, ProgressUpdate, SlippageRecord
 from .status import Status
-
-
-class MonthInput(forms.DateInput):
-    input_type = "month"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m")
-
-
-class MonthField(forms.DateField):
-    """A reporting month, typed as 2009-10 (the browser's month picker) or Oct 2009."""
-
-    widget = MonthInput
-    default_error_messages = {"invalid": "Enter a month such as 2009-10 or Oct 2009."}
-
-    def to_python(self, value):
-        if value in self.empty_values:
-            return None
-        if hasattr(value, "year"):
-            return value.replace(day=1)
-        month = dates.parse_month(str(value))
-        if month is None:
-            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
-        return month
 
 
 class ProgressUpdateForm(forms.ModelForm):

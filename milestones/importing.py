@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils import timezone
 
+from plans.importing import ImportRefused, Problem, decode_text, normalise
 from plans.models import Action, LockedMonth, Person, Plan, Theme
 from safeguarding import dates
 
@@ -75,22 +76,6 @@ STATUS_WORDS = {
 }
 NOTE_MONTH = re.compile(r"^\s*([A-Za-z]{3,9}\.?\s*\d{4}|[A-Za-z]{3}-\d{2})\s*[-–—:]\s*")
 REF_AND_TITLE = re.compile(r"^\s*(\d+(?:\.\d+)+)\.?\s+(.+)$", re.S)
-
-
-class ImportRefused(Exception):
-    def __init__(self, problems):
-        self.problems = problems
-        super().__init__(f"{len(problems)} problem(s); nothing was imported.")
-
-
-@dataclass
-class Problem:
-    row: int
-    column: str
-    message: str
-
-    def __str__(self):
-        return f"Row {self.row}, {self.column}: {self.message}" if self.row else f"{self.column}: {self.message}"
 
 
 @dataclass
@@ -159,20 +144,6 @@ def read_table(name, content: bytes):
     raise ImportRefused(
         [Problem(0, "Header", "no header row with a 'Milestones' column was found in the first 15 rows.")]
     )
-
-
-def decode_text(content):
-    """Spreadsheet programs save CSV as UTF-8 or as Windows-1252; Latin-1 reads anything left."""
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            return content.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    return content.decode("latin-1")
-
-
-def normalise(cell):
-    return re.sub(r"\s+", " ", str(cell or "")).strip().lower().rstrip(":")
 
 
 def map_header(header):

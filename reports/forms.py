@@ -1,7 +1,6 @@
 from django import forms
 
-from milestones.forms import MonthField
-from plans.forms import DATE_WIDGET
+from plans.forms import DATE_WIDGET, MonthField
 
 from .models import APPENDIX_CHOICES, CommitteePack, PackSection
 

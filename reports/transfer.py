@@ -11,8 +11,8 @@ from openpyxl.utils import get_column_letter
 from indicators import importing as indicator_importing
 from indicators.models import Commentary, Indicator, IndicatorValue, IndicatorYear
 from milestones import importing as plan_importing
-from milestones.importing import ImportRefused, Problem
 from milestones.models import Milestone, ProgressUpdate, SlippageRecord
+from plans.importing import ImportRefused, Problem
 from plans.models import Person
 from safeguarding import dates
 

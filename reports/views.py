@@ -13,10 +13,10 @@ from django.shortcuts import get_object_or_404, redirect
 from django.views import View
 from django.views.generic import CreateView, DetailView, FormView, ListView, TemplateView, UpdateView
 
-from milestones.importing import ImportRefused
 from milestones.status import Status
 from plans import roles
 from plans.audit import audit_entries
+from plans.importing import ImportRefused
 from plans.models import Action, Plan
 from plans.permissions import RoleRequiredMixin
 from plans.views import EditFormMixin, PlanChildMixin, PlanObjectMixin

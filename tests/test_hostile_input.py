@@ -8,7 +8,7 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from milestones.importing import ImportRefused
+from plans.importing import ImportRefused
 from reports.transfer import plan_workbook_import
 
 pytestmark = pytest.mark.django_db

@@ -13,8 +13,8 @@ from openpyxl import Workbook
 
 from indicators.importing import indicator_values_import
 from indicators.models import IndicatorValue
-from milestones.importing import ImportRefused
 from milestones.models import Milestone, ProgressUpdate
+from plans.importing import ImportRefused
 from plans.models import Action, Plan
 from reports.transfer import plan_export, plan_workbook_import
 

@@ -5,7 +5,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from indicators.importing import indicator_values_import
-from milestones.importing import ImportRefused, Problem, decode_text
+from plans.importing import ImportRefused, Problem, decode_text
 from plans.models import Plan
 
 

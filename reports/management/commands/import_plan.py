@@ -4,7 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from milestones.importing import ImportRefused
+from plans.importing import ImportRefused
 from reports.transfer import plan_workbook_import
 
 
