@@ -10,13 +10,18 @@ port=$(pg_lsclusters -h | head -1 | awk '{print $3}')
 su postgres -c "psql -p $port -qc 'DROP DATABASE IF EXISTS plantracker_load'" >/dev/null
 su postgres -c "psql -p $port -qc 'CREATE DATABASE plantracker_load OWNER plantracker'" >/dev/null
 export DATABASE_URL="postgres://plantracker:plantracker@127.0.0.1:${port}/plantracker_load"
-export PLAN_TODAY=2009-11-04 LOGIN_FAILURE_LIMIT=1000 REPORT_JOB_RUNNER=thread LOG_LEVEL=WARNING
+export PLAN_TODAY=2009-11-04 LOGIN_FAILURE_LIMIT=1000 LOG_LEVEL=WARNING
+# PDFs are built by a Celery worker, as in production, not in the web workers.
+redis-cli -p 6391 ping >/dev/null 2>&1 || redis-server --port 6391 --daemonize yes --save "" --appendonly no >/dev/null
+export CELERY_BROKER_URL=redis://127.0.0.1:6391/0
 .venv/bin/python manage.py migrate -v0
 plan_id=$(.venv/bin/python manage.py shell < bench/setup_load.py | tail -1)
 .venv/bin/python manage.py collectstatic --noinput -v0
 .venv/bin/gunicorn safeguarding.wsgi --bind 127.0.0.1:8765 --workers 3 --threads 2 --log-level warning &
 gunicorn_pid=$!
-trap 'kill $gunicorn_pid 2>/dev/null || true' EXIT
+.venv/bin/celery -A safeguarding worker --pool solo -l warning >/tmp/plantracker_load_worker.log 2>&1 &
+worker_pid=$!
+trap 'kill $gunicorn_pid $worker_pid 2>/dev/null || true' EXIT
 sleep 4
 .venv/bin/locust -f bench/locustfile.py --headless --host http://127.0.0.1:8765 -u "$USERS" -r 10 \
   --run-time "${SECONDS_}s" --stop-timeout 10 --only-summary --csv /tmp/plantracker_load --plan-id "$plan_id" 2>&1 | tail -30

@@ -65,10 +65,16 @@ def stamp_overlay(pages, council):
 
 def render_parts_pdf(parts, title, *, council, workers=2, on_progress=None):
     """-> (pdf bytes, page count)."""
-    from pypdf import PdfReader, PdfWriter
-
     documents = [(n, piece_html(part, title), label) for n, (part, label) in enumerate(pieces(parts))]
     results = {}
+    if multiprocessing.current_process().daemon:
+        # A Celery prefork child may not start processes: lay the pieces out here, one by one.
+        for done, (n, html, _) in enumerate(documents, start=1):
+            results[n] = pdf_worker.layout(html)
+            if on_progress:
+                pages = sum(len(sizes) for _, sizes in results.values())
+                on_progress(f"Laid out {done} of {len(documents)} pieces ({pages} pages so far)", pages)
+        return _join(documents, results, council)
     context = multiprocessing.get_context("spawn")  # no forked copies of database connections
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
         # Longest first, so the cores finish together.
@@ -80,6 +86,13 @@ def render_parts_pdf(parts, title, *, council, workers=2, on_progress=None):
             if on_progress:
                 pages = sum(len(sizes) for _, sizes in results.values())
                 on_progress(f"Laid out {done} of {len(documents)} pieces ({pages} pages so far)", pages)
+    return _join(documents, results, council)
+
+
+def _join(documents, results, council):
+    """Join the pieces' PDFs in order and stamp the running header and footer on every page."""
+    from pypdf import PdfReader, PdfWriter
+
     writer = PdfWriter()
     stamps = []
     for n, _, label in documents:

@@ -79,3 +79,15 @@ def test_html_and_pdf_show_the_same_rows(demo):
     for row in part.report.rows:
         description = squash(row.milestone.description)
         assert description in html and description in pdf
+
+
+def test_pack_pdf_inside_a_daemon_process_lays_out_in_process(demo, monkeypatch):
+    """A Celery prefork child is a daemon and may not start processes: the pack still builds, numbered right."""
+    import multiprocessing
+
+    monkeypatch.setattr(multiprocessing.current_process(), "daemon", True, raising=False)
+    pack = CommitteePack.objects.get(plan=demo)
+    pack.appendices = ["glossary", "exceptions"]
+    content, count = parallel.render_pack_pdf(pack)
+    pages = [squash(page.extract_text()) for page in PdfReader(io.BytesIO(content)).pages]
+    assert len(pages) == count and f"Page {count} of {count}" in pages[-1]
