@@ -1,4 +1,3 @@
-import datetime
 from decimal import Decimal
 
 from django.conf import settings
@@ -339,13 +338,3 @@ class Commentary(models.Model):
     @property
     def label(self):
         return self.indicator.period_label(self.period)
-
-
-def period_of(day: datetime.date, frequency) -> datetime.date:
-    """The start of the period of the given frequency that contains a day."""
-    month = day.replace(day=1)
-    if frequency == Indicator.Frequency.QUARTERLY:
-        return month.replace(month=month.month - (month.month - 1) % 3)
-    if frequency == Indicator.Frequency.ANNUAL:
-        return dates.financial_year_start(dates.financial_year(day))
-    return month

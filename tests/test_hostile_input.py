@@ -1,8 +1,6 @@
 """Property-based: random, oversized, odd-Unicode and script input to the forms and the import.
 Never a server error, never stored script run on a page, always a clear message."""
 
-import datetime
-
 import pytest
 from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
@@ -119,7 +117,3 @@ def test_oversized_upload_is_refused_with_a_message(client, users, settings):
     big.name = "plan.csv"
     html = client.post(reverse("reports:import"), {"plan": "Big", "file": big}).content.decode()
     assert "the limit is 5 MB" in html
-
-
-def test_today_is_a_date():  # keeps the module importable with plan_today fixtures above
-    assert isinstance(datetime.date.today(), datetime.date)
