@@ -139,6 +139,12 @@ class Indicator(models.Model):
 
         return summarise(self, as_at or dates.current_month())
 
+    def percentage_error(self, value):
+        """The message for a percentage outside 0-100, or None."""
+        if self.is_percentage and value is not None and not 0 <= value <= 100:
+            return f"A percentage must be between 0 and 100 (you entered {Decimal(value).normalize():f})."
+        return None
+
     def format_value(self, value):
         if value is None:
             return ""
@@ -175,11 +181,10 @@ class IndicatorYear(models.Model):
 
     def clean(self):
         errors = {}
-        if self.indicator.is_percentage:
-            for name in ("target", "outturn"):
-                figure = getattr(self, name)
-                if figure is not None and not 0 <= figure <= 100:
-                    errors[name] = f"A percentage must be between 0 and 100 (you entered {figure.normalize():f})."
+        for name in ("target", "outturn"):
+            problem = self.indicator.percentage_error(getattr(self, name))
+            if problem:
+                errors[name] = problem
         if self.tolerance_kind == rules.ToleranceKind.PERCENT.value and self.tolerance and self.tolerance > 100:
             errors["tolerance"] = "A tolerance as a percent of target cannot exceed 100."
         if errors:
@@ -273,11 +278,11 @@ class IndicatorValue(models.Model):
                 f"The numerator ({self.numerator.normalize():f}) is larger than the denominator "
                 f"({self.denominator.normalize():f})."
             )
-        if not errors and indicator.is_percentage:
-            for name in ("value", "ytd_entered"):
-                figure = self.effective_value if name == "value" else self.ytd_entered
-                if figure is not None and not 0 <= figure <= 100:
-                    errors[name] = f"A percentage must be between 0 and 100 (you entered {figure.normalize():f})."
+        if not errors:
+            for name, figure in (("value", self.effective_value), ("ytd_entered", self.ytd_entered)):
+                problem = indicator.percentage_error(figure)
+                if problem:
+                    errors[name] = problem
         if errors:
             raise ValidationError(errors)
 
@@ -293,10 +298,9 @@ class Benchmark(models.Model):
     value = models.DecimalField(max_digits=12, decimal_places=3)
 
     def clean(self):
-        if self.indicator.is_percentage and self.value is not None and not 0 <= self.value <= 100:
-            raise ValidationError(
-                {"value": f"A percentage must be between 0 and 100 (you entered {self.value.normalize():f})."}
-            )
+        problem = self.indicator.percentage_error(self.value)
+        if problem:
+            raise ValidationError({"value": problem})
 
     history = HistoricalRecords()
 

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from plans import roles
 from plans.models import Action, GlossaryTerm, LockedMonth, Person, Plan, PlanApproval, PlanVersion, Theme
+from safeguarding import dates
 
 from .models import Milestone, ProgressUpdate, SlippageRecord, UpdateReview
 
@@ -87,11 +88,7 @@ def plan_document_load(document: dict) -> Plan:
     spec = document["plan"]
     # Updates taken from a printed report are dated as of that report, not of loading.
     generated_on = _date(document.get("generated_on"))
-    recorded_at = (
-        timezone.make_aware(datetime.datetime.combine(generated_on, datetime.time(9)))
-        if generated_on
-        else timezone.now()
-    )
+    recorded_at = dates.moment(generated_on) if generated_on else timezone.now()
     plan, _ = Plan.objects.update_or_create(
         name=spec["name"],
         defaults={
@@ -170,7 +167,7 @@ def slippage_document_load(plan: Plan, rows: list[dict], recorded_on=None) -> in
     Rows match milestones by action ref and description; a row already loaded is skipped.
     Returns the number of records created.
     """
-    recorded_at = timezone.make_aware(datetime.datetime.combine(recorded_on, datetime.time(9))) if recorded_on else None
+    recorded_at = dates.moment(recorded_on) if recorded_on else None
     created = 0
     for row in rows:
         milestone = Milestone.objects.get(

@@ -5,6 +5,8 @@ from dataclasses import dataclass
 
 from django.template.loader import render_to_string
 
+from safeguarding import dates
+
 from . import data
 
 
@@ -51,9 +53,7 @@ def report_part(kind, plan, as_at=None, filters=None, appendix=None, snapshot=No
 
 
 def appendix_title(kind, plan, as_at):
-    return APPENDIX_TITLES[kind].format(
-        plan=plan.name, month=data.dates.month_long_label(as_at or data.dates.current_month())
-    )
+    return APPENDIX_TITLES[kind].format(plan=plan.name, month=dates.month_long_label(as_at or dates.current_month()))
 
 
 def pack_parts(pack, snapshot=None) -> list[Part]:

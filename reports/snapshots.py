@@ -38,6 +38,11 @@ def current_snapshot(plan, period, kind=None):
     return snapshots.select_related("plan", "taken_by").order_by("-taken_at").first()
 
 
+def snapshot_choices(plan, limit=24):
+    """The snapshots in force, newest month first, for a period selector."""
+    return Snapshot.objects.filter(plan=plan, retaken_by__isnull=True).order_by("-period")[:limit]
+
+
 def _text(value):
     return None if value is None else str(value)
 

@@ -12,6 +12,7 @@ from indicators import importing as indicator_importing
 from indicators.models import Commentary, Indicator, IndicatorValue, IndicatorYear
 from milestones import importing as plan_importing
 from milestones.models import Milestone, ProgressUpdate, SlippageRecord
+from milestones.status import Status
 from plans.importing import ImportRefused, Problem
 from plans.models import Person
 from safeguarding import dates
@@ -193,8 +194,6 @@ def plan_export(plan) -> bytes:
 
 
 def _label(status):
-    from milestones.status import Status
-
     return Status(status).label
 
 
@@ -222,3 +221,14 @@ def plan_workbook_import(*, plan_name, filename, content, dry_run=False):
         if dry_run:
             transaction.set_rollback(True)
     return summary
+
+
+def refusal(command, filename, refused):
+    """For the import commands: every problem on stderr, then one line saying nothing changed."""
+    from django.core.management.base import CommandError
+
+    for problem in refused.problems:
+        command.stderr.write(str(problem))
+    return CommandError(
+        f"{filename} was not imported: {len(refused.problems)} problem(s) listed above; nothing was changed."
+    )

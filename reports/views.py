@@ -25,7 +25,7 @@ from safeguarding import dates
 from . import dashboard, data, rendering, services, transfer
 from .forms import CommitteePackForm, PackSectionForm, PlanImportForm, SnapshotTakeForm
 from .models import APPENDIX_CHOICES, CommitteePack, PackSection, RenderJob, Snapshot
-from .snapshots import SnapshotExists, current_snapshot, snapshot_create
+from .snapshots import SnapshotExists, current_snapshot, snapshot_choices, snapshot_create
 
 REPORT_KINDS = dict(APPENDIX_CHOICES)
 
@@ -76,7 +76,7 @@ class ReportView(TemplateView):
             "kinds": APPENDIX_CHOICES,
             "as_at": as_at_param(self.request),
             "snapshot": self.snapshot,
-            "snapshots": Snapshot.objects.filter(plan=self.plan, retaken_by__isnull=True).order_by("-period")[:24],
+            "snapshots": snapshot_choices(self.plan),
             "can_download": roles.can_download_reports(self.request.user),
             "query": self.request.GET.urlencode(),
         }
@@ -314,7 +314,7 @@ class DashboardView(TemplateView):
             "plan": plan,
             "board": board,
             "snapshot": snapshot,
-            "snapshots": Snapshot.objects.filter(plan=plan, retaken_by__isnull=True).order_by("-period")[:24],
+            "snapshots": snapshot_choices(plan),
             "statuses": list(Status),
         }
 

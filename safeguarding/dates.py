@@ -81,5 +81,10 @@ def financial_year_start(year: int) -> datetime.date:
     return datetime.date(year, 4, 1)
 
 
+def moment(day: datetime.date, hour: int = 9, minute: int = 0) -> datetime.datetime:
+    """A local time on a day, for records taken from a dated report (the demo, old exception reports)."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, minute)))
+
+
 def parse_date(text) -> datetime.date | None:
     return datetime.date.fromisoformat(text) if text else None

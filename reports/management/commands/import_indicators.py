@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from indicators.importing import indicator_values_import
 from plans.importing import ImportRefused, Problem, decode_text
 from plans.models import Plan
+from reports.transfer import refusal
 
 
 class Command(BaseCommand):
@@ -28,11 +29,7 @@ class Command(BaseCommand):
             rows = read_indicator_rows(file.name, file.read_bytes())
             created, updated = indicator_values_import(plan=plan_obj, rows=rows, dry_run=dry_run)
         except ImportRefused as refused:
-            for problem in refused.problems:
-                self.stderr.write(str(problem))
-            raise CommandError(
-                f"{file.name} was not imported: {len(refused.problems)} problem(s); nothing was changed."
-            ) from refused
+            raise refusal(self, file.name, refused) from refused
         self.stdout.write(
             ("Dry run, nothing written. " if dry_run else "") + f"Figures created: {created}; updated: {updated}."
         )

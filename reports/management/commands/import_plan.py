@@ -5,7 +5,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from plans.importing import ImportRefused
-from reports.transfer import plan_workbook_import
+from reports.transfer import plan_workbook_import, refusal
 
 
 class Command(BaseCommand):
@@ -25,11 +25,7 @@ class Command(BaseCommand):
                 plan_name=plan, filename=file.name, content=file.read_bytes(), dry_run=dry_run
             )
         except ImportRefused as refused:
-            for problem in refused.problems:
-                self.stderr.write(str(problem))
-            raise CommandError(
-                f"{file.name} was not imported: {len(refused.problems)} problem(s) listed above; nothing was changed."
-            ) from refused
+            raise refusal(self, file.name, refused) from refused
         self.stdout.write(describe(summary, plan))
 
 

@@ -11,7 +11,6 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
 
 from indicators.services import indicator_document_load
 from milestones.services import plan_document_load, slippage_document_load
@@ -81,7 +80,7 @@ class Command(BaseCommand):
             month = dates.parse_month(period)
             if not taken_on or current_snapshot(plan, month):
                 continue
-            taken_at = timezone.make_aware(datetime.datetime.combine(taken_on, datetime.time(9, 30)))
+            taken_at = dates.moment(taken_on, 9, 30)
             snapshot = snapshot_create(plan=plan, period=month, kind="monthly", taken_by=manager, taken_at=taken_at)
             self.stdout.write(f"Took the {snapshot}.")
 
