@@ -13,13 +13,17 @@ export DATABASE_URL="postgres://plantracker:plantracker@127.0.0.1:${port}/plantr
 export PLAN_TODAY=2009-11-04 LOGIN_FAILURE_LIMIT=1000 LOG_LEVEL=WARNING
 # PDFs are built by a Celery worker, as in production, not in the web workers.
 redis-cli -p 6391 ping >/dev/null 2>&1 || redis-server --port 6391 --daemonize yes --save "" --appendonly no >/dev/null
-export CELERY_BROKER_URL=redis://127.0.0.1:6391/0
+export CELERY_BROKER_URL=redis://127.0.0.1:6391/0 REDIS_URL=redis://127.0.0.1:6391/1
 .venv/bin/python manage.py migrate -v0
 plan_id=$(.venv/bin/python manage.py shell < bench/setup_load.py | tail -1)
 .venv/bin/python manage.py collectstatic --noinput -v0
-.venv/bin/gunicorn safeguarding.wsgi --bind 127.0.0.1:8765 --workers 3 --threads 2 --log-level warning &
+.venv/bin/gunicorn safeguarding.wsgi --bind 127.0.0.1:8765 --workers "${WEB_WORKERS:-3}" --threads "${WEB_THREADS:-2}" \
+  --keep-alive 10 --log-level warning --error-logfile /tmp/plantracker_load_gunicorn.log &
 gunicorn_pid=$!
-.venv/bin/celery -A safeguarding worker --pool solo -l warning >/tmp/plantracker_load_worker.log 2>&1 &
+# The PDF worker yields the cores to the web workers (nice 19) and lays out on one process: a PDF
+# waits longer, a page does not.
+REPORT_LAYOUT_WORKERS=1 nice -n 19 .venv/bin/celery -A safeguarding worker --pool solo -l warning \
+  >/tmp/plantracker_load_worker.log 2>&1 &
 worker_pid=$!
 trap 'kill $gunicorn_pid $worker_pid 2>/dev/null || true' EXIT
 sleep 4

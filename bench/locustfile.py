@@ -1,14 +1,27 @@
-"""Load scenario: leads updating, readers on the plan page and dashboard, a PDF every 10 s.
+"""Load scenario: leads updating, readers on the plan page and dashboard, a PDF every 10 s,
+and someone signing in every 5 s.
 
 Run by bench/load_test.sh against gunicorn + PostgreSQL on loopback; bounded in users and time.
+The page users start signed in (sessions made by bench/setup_load.py), as staff are at the
+month-end rush; sign-ins are measured on their own, at a steady rate.
 """
 
+import json
 import random
 import re
+from pathlib import Path
 
 from locust import HttpUser, between, constant, task
 
 PLAN = "/plans/{plan}/"
+SESSIONS = json.loads((Path(__file__).parent / ".sessions.json").read_text())
+
+
+def signed_in(user, username):
+    """Give this simulated user its own signed-in session."""
+    pool = SESSIONS[username]
+    key = pool.pop() if len(pool) > 1 else pool[0]
+    user.client.cookies.set("sessionid", key)
 
 
 def login(client, username):
@@ -30,7 +43,7 @@ class Lead(HttpUser):
 
     def on_start(self):
         self.number = random.randint(1, 20)
-        login(self.client, f"lead{self.number}")
+        signed_in(self, f"lead{self.number}")
         page = self.client.get("/my-milestones/", name="my milestones")
         self.milestones = sorted(set(re.findall(r'href="/milestones/(\d+)/update/"', page.text)))
 
@@ -61,7 +74,7 @@ class Reader(HttpUser):
     wait_time = between(1, 3)
 
     def on_start(self):
-        login(self.client, "reader")
+        signed_in(self, "reader")
 
     @task(2)
     def plan_page(self):
@@ -84,7 +97,7 @@ class PdfRequester(HttpUser):
     wait_time = constant(10)
 
     def on_start(self):
-        login(self.client, "manager")
+        signed_in(self, "manager")
 
     @task
     def pdf(self):
@@ -97,6 +110,18 @@ class PdfRequester(HttpUser):
             headers={"Referer": f"{self.client.base_url}/plans/{plan}/reports/exceptions/"},
             name="ask for a PDF",
         )
+
+
+class Arrival(HttpUser):
+    """Someone signing in every 5 s: the password check is deliberately slow (PBKDF2, 1,000,000 rounds)."""
+
+    fixed_count = 1
+    wait_time = constant(5)
+
+    @task
+    def sign_in(self):
+        self.client.cookies.clear()
+        login(self.client, f"lead{random.randint(1, 20)}")
 
 
 from locust import events  # noqa: E402

@@ -1,7 +1,13 @@
-"""Prepare the load-test database: the 2,000-milestone plan with 20 lead logins, a reader and a manager."""
+"""Prepare the load-test database: the 2,000-milestone plan with 20 lead logins, a reader and a manager,
+each with a signed-in session (written to bench/.sessions.json for locust)."""
+
+import json
+from pathlib import Path
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.auth.models import Group
+from django.contrib.sessions.backends.db import SessionStore
 
 from milestones.generated import generated_plan_create
 from plans import roles
@@ -25,4 +31,20 @@ if plan is None:
     plan = generated_plan_create(milestones=2000, name="Load test plan", lead_users=leads)
 make("reader", roles.SCRUTINY_MEMBER)
 make("manager", roles.PROGRAMME_MANAGER)
+
+
+def signed_in(user):
+    """A session as a real login leaves it, so the run measures pages, not 50 password hashes at once."""
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.create()
+    return session.session_key
+
+
+users = User.objects.filter(username__in=["reader", "manager", *(f"lead{n}" for n in range(1, 21))])
+# One session per simulated user: 49 page users and the PDF requester.
+sessions = {u.username: [signed_in(u) for _ in range(50 if u.username == "reader" else 3)] for u in users}
+Path("bench/.sessions.json").write_text(json.dumps(sessions))
 print(plan.pk)

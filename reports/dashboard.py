@@ -2,8 +2,15 @@
 so they work on live data and on any snapshot alike."""
 
 import datetime
+import hashlib
 from collections import Counter
 from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.core.cache import cache
+from django.template.loader import render_to_string
+from django.utils import timezone
 
 from indicators.charts import sparkline_svg, stacked_bars_svg
 from milestones.filters import MilestoneFilter
@@ -128,6 +135,31 @@ def dashboard(plan, *, as_at=None, snapshot=None, filters=None) -> Dashboard:
         ),
         judged_on=judged_on,
     )
+
+
+def dashboard_html(plan, *, as_at=None, snapshot=None, filters=None) -> tuple[str, datetime.datetime]:
+    """-> (the dashboard's body rendered, when its figures were calculated).
+
+    Kept in the cache for settings.DASHBOARD_CACHE_SECONDS: scrutiny members read it far more often
+    than a minute's worth of updates changes it, and it is the dearest page to compute. The page
+    says when its figures were calculated."""
+    seconds = settings.DASHBOARD_CACHE_SECONDS
+    wanted = [
+        plan.pk,
+        snapshot.pk if snapshot else "",
+        as_at or "",
+        dates.today(),
+        urlencode(sorted((filters or {}).items())),
+    ]
+    key = "dashboard:" + hashlib.sha256(repr(wanted).encode()).hexdigest()
+    if seconds and (kept := cache.get(key)):
+        return kept
+    board = dashboard(plan, as_at=as_at, snapshot=snapshot, filters=filters)
+    context = {"plan": plan, "board": board, "snapshot": snapshot, "statuses": list(Status)}
+    result = (render_to_string("reports/partials/dashboard_body.html", context), timezone.now())
+    if seconds:
+        cache.set(key, result, seconds)
+    return result
 
 
 @dataclass

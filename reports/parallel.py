@@ -67,8 +67,9 @@ def render_parts_pdf(parts, title, *, council, workers=2, on_progress=None):
     """-> (pdf bytes, page count)."""
     documents = [(n, piece_html(part, title), label) for n, (part, label) in enumerate(pieces(parts))]
     results = {}
-    if multiprocessing.current_process().daemon:
-        # A Celery prefork child may not start processes: lay the pieces out here, one by one.
+    if workers <= 1 or multiprocessing.current_process().daemon:
+        # One worker asked for (a PDF worker kept to one core), or a Celery prefork child, which may
+        # not start processes: lay the pieces out here, one by one.
         for done, (n, html, _) in enumerate(documents, start=1):
             results[n] = pdf_worker.layout(html)
             if on_progress:

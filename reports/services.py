@@ -101,6 +101,7 @@ def render_job_execute(job_id):
                 parts,
                 title,
                 council=job.plan.organisation or job.plan.name,
+                workers=settings.REPORT_LAYOUT_WORKERS,
                 on_progress=lambda text, pages: _progress(job, text, pages),
             )
         else:

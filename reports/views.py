@@ -5,6 +5,7 @@ import uuid
 from collections import Counter
 from pathlib import Path
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.files.storage import default_storage
 from django.db.models import Count
@@ -306,16 +307,17 @@ class DashboardView(TemplateView):
     def get_context_data(self, **kwargs):
         plan = get_object_or_404(Plan, pk=self.kwargs["pk"])
         snapshot = snapshot_for(self.request, plan)
-        board = dashboard.dashboard(
+        body, calculated_at = dashboard.dashboard_html(
             plan, as_at=as_at_param(self.request), snapshot=snapshot, filters=report_filters(self.request)
         )
         return {
             **super().get_context_data(**kwargs),
             "plan": plan,
-            "board": board,
+            "body": body,
+            "calculated_at": calculated_at,
+            "cache_seconds": settings.DASHBOARD_CACHE_SECONDS,
             "snapshot": snapshot,
             "snapshots": snapshot_choices(plan),
-            "statuses": list(Status),
         }
 
 

@@ -90,6 +90,10 @@ WSGI_APPLICATION = "safeguarding.wsgi.application"
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
+# Keep connections open between requests: a new PostgreSQL connection per request costs a backend
+# process, authentication and cold catalogue caches (seen as the largest PostgreSQL cost under load).
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL", default="")
@@ -183,6 +187,10 @@ CELERY_BEAT_SCHEDULE = {
 }
 # How report PDFs are built off the request: a Celery worker when a broker is set,
 # else a background thread in the web process (the embedded default).
+# How long the dashboard's figures are kept before they are recalculated (0: every request).
+DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", default=60)
+# Processes laying out one long PDF; 1 keeps a PDF build to one core (beside web workers).
+REPORT_LAYOUT_WORKERS = env.int("REPORT_LAYOUT_WORKERS", default=2)
 REPORT_JOB_RUNNER = env("REPORT_JOB_RUNNER", default="celery" if CELERY_BROKER_URL else "thread")
 
 # Email: the console by default; SMTP with EMAIL_URL, e.g. smtp+tls://user:password@smtp.example.org:587
