@@ -7,7 +7,7 @@ bin/setup
 .venv/bin/pip install -q locust==2.47.0
 USERS=${1:-50}; SECONDS_=${2:-60}
 port=$(pg_lsclusters -h | head -1 | awk '{print $3}')
-su postgres -c "psql -p $port -qc 'DROP DATABASE IF EXISTS plantracker_load'" >/dev/null
+su postgres -c "psql -p $port -qc 'DROP DATABASE IF EXISTS plantracker_load WITH (FORCE)'" >/dev/null
 su postgres -c "psql -p $port -qc 'CREATE DATABASE plantracker_load OWNER plantracker'" >/dev/null
 export DATABASE_URL="postgres://plantracker:plantracker@127.0.0.1:${port}/plantracker_load"
 export PLAN_TODAY=2009-11-04 LOGIN_FAILURE_LIMIT=1000 LOG_LEVEL=WARNING
@@ -17,7 +17,7 @@ export CELERY_BROKER_URL=redis://127.0.0.1:6391/0 REDIS_URL=redis://127.0.0.1:63
 .venv/bin/python manage.py migrate -v0
 plan_id=$(.venv/bin/python manage.py shell < bench/setup_load.py | tail -1)
 .venv/bin/python manage.py collectstatic --noinput -v0
-.venv/bin/gunicorn safeguarding.wsgi --bind 127.0.0.1:8765 --workers "${WEB_WORKERS:-3}" --threads "${WEB_THREADS:-2}" \
+.venv/bin/gunicorn safeguarding.wsgi --bind 127.0.0.1:8765 --workers "${WEB_WORKERS:-4}" --threads "${WEB_THREADS:-1}" \
   --keep-alive 10 --log-level warning --error-logfile /tmp/plantracker_load_gunicorn.log &
 gunicorn_pid=$!
 # The PDF worker yields the cores to the web workers (nice 19) and lays out on one process: a PDF

@@ -4,8 +4,7 @@ each with a signed-in session (written to bench/.sessions.json for locust)."""
 import json
 from pathlib import Path
 
-from django.contrib.auth import get_user_model
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
 from django.contrib.auth.models import Group
 from django.contrib.sessions.backends.db import SessionStore
 
