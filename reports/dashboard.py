@@ -27,6 +27,7 @@ DUE_SOON_DAYS = 60
 
 
 LIST_LENGTH = 25
+RECALCULATION_SECONDS = 30  # a recalculation that takes longer than this is taken to have failed
 
 
 @dataclass
@@ -137,12 +138,24 @@ def dashboard(plan, *, as_at=None, snapshot=None, filters=None) -> Dashboard:
     )
 
 
+def dashboard_cache_key(plan, *, as_at=None, snapshot=None, filters=None) -> str:
+    wanted = [
+        plan.pk,
+        snapshot.pk if snapshot else "",
+        as_at or "",
+        dates.today(),
+        urlencode(sorted((filters or {}).items())),
+    ]
+    return "dashboard:" + hashlib.sha256(repr(wanted).encode()).hexdigest()
+
+
 def dashboard_html(plan, *, as_at=None, snapshot=None, filters=None) -> tuple[str, datetime.datetime]:
     """-> (the dashboard's body rendered, when its figures were calculated).
 
     Kept in the cache for settings.DASHBOARD_CACHE_SECONDS: scrutiny members read it far more often
     than a minute's worth of updates changes it, and it is the dearest page to compute. The page
-    says when its figures were calculated."""
+    says when its figures were calculated. When they are due, one request recalculates them while
+    the others are given the kept ones, so a busy minute does not recalculate them many times over."""
     seconds = settings.DASHBOARD_CACHE_SECONDS
     wanted = [
         plan.pk,
@@ -152,13 +165,17 @@ def dashboard_html(plan, *, as_at=None, snapshot=None, filters=None) -> tuple[st
         urlencode(sorted((filters or {}).items())),
     ]
     key = "dashboard:" + hashlib.sha256(repr(wanted).encode()).hexdigest()
-    if seconds and (kept := cache.get(key)):
-        return kept
+    kept = cache.get(key) if seconds else None
+    if kept:
+        fresh = timezone.now() - kept[1] < datetime.timedelta(seconds=seconds)
+        if fresh or not cache.add(key + ":recalculating", True, timeout=RECALCULATION_SECONDS):
+            return kept
     board = dashboard(plan, as_at=as_at, snapshot=snapshot, filters=filters)
     context = {"plan": plan, "board": board, "snapshot": snapshot, "statuses": list(Status)}
     result = (render_to_string("reports/partials/dashboard_body.html", context), timezone.now())
     if seconds:
-        cache.set(key, result, seconds)
+        cache.set(key, result, seconds * 5)  # kept past due, to give while one request recalculates
+        cache.delete(key + ":recalculating")
     return result
 
 

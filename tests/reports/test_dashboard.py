@@ -97,6 +97,25 @@ def test_dashboard_figures_are_kept_for_a_minute_and_say_when_they_were_calculat
     assert 'Overdue milestones <span class="badge text-bg-danger">4</span>' in client.get(url).content.decode()
 
 
+def test_due_figures_are_recalculated_by_one_request_while_the_others_get_the_kept_ones(
+    demo, kept_for_a_minute, monkeypatch
+):
+    kept_html, calculated_at = dashboard.dashboard_html(demo)
+    late = dashboard.dashboard(demo).overdue[0]
+    ProgressUpdate.objects.create(
+        milestone=late, reporting_month=datetime.date(2009, 11, 1), status=Status.ACHIEVED, note="Done"
+    )
+    a_minute_later = calculated_at + datetime.timedelta(seconds=61)
+    monkeypatch.setattr(dashboard.timezone, "now", lambda: a_minute_later)
+    cache.add(dashboard.dashboard_cache_key(demo) + ":recalculating", True)  # another request is at it
+    assert dashboard.dashboard_html(demo) == (kept_html, calculated_at)
+    cache.delete(dashboard.dashboard_cache_key(demo) + ":recalculating")
+    html, recalculated_at = dashboard.dashboard_html(demo)
+    assert recalculated_at == a_minute_later
+    assert 'Overdue milestones <span class="badge text-bg-danger">4</span>' in html
+    assert dashboard.dashboard_html(demo) == (html, recalculated_at)  # fresh again: kept
+
+
 def test_without_keeping_the_dashboard_shows_a_change_at_once(client, users, demo):
     client.force_login(users["scrutiny_member"])
     url = reverse("reports:dashboard", args=[demo.pk])
