@@ -13,6 +13,7 @@ export DATABASE_URL="postgres://plantracker:plantracker@127.0.0.1:${port}/plantr
 export PLAN_TODAY=2009-11-04 LOGIN_FAILURE_LIMIT=1000 LOG_LEVEL=WARNING
 # PDFs are built by a Celery worker, as in production, not in the web workers.
 redis-cli -p 6391 ping >/dev/null 2>&1 || redis-server --port 6391 --daemonize yes --save "" --appendonly no >/dev/null
+redis-cli -p 6391 flushall >/dev/null  # no PDF jobs or cached pages left from an earlier run
 export CELERY_BROKER_URL=redis://127.0.0.1:6391/0 REDIS_URL=redis://127.0.0.1:6391/1
 .venv/bin/python manage.py migrate -v0
 plan_id=$(.venv/bin/python manage.py shell < bench/setup_load.py | tail -1)

@@ -78,7 +78,10 @@ def _progress(job, text, pages=None):
 
 def render_job_execute(job_id):
     """Build the job's PDF and keep it. Failures are recorded on the job, never lost."""
-    job = RenderJob.objects.select_related("plan", "pack__plan").get(pk=job_id)
+    job = RenderJob.objects.select_related("plan", "pack__plan").filter(pk=job_id).first()
+    if job is None:  # deleted (with its plan or pack) while it waited in the queue
+        log.warning("Render job %s no longer exists; nothing to build", job_id)
+        return None
     if job.finished:
         return job
     RenderJob.objects.filter(pk=job.pk).update(state=RenderJob.State.RUNNING, progress="Collecting the data")

@@ -130,6 +130,14 @@ def test_a_failed_build_is_reported_on_the_job(users, demo):
     assert job.state == RenderJob.State.FAILED and job.error
 
 
+def test_a_job_deleted_while_it_waited_is_skipped_with_a_warning(users, demo, caplog):
+    job = RenderJob.objects.create(plan=demo, kind="glossary", requested_by=users["programme_manager"])
+    job_id = job.pk
+    job.delete()
+    assert render_job_execute(job_id) is None
+    assert f"Render job {job_id} no longer exists" in caplog.text
+
+
 def test_celery_task_runs_the_job(users, demo):
     from reports.tasks import render_job_run
 
