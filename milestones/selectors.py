@@ -156,7 +156,6 @@ def my_milestones(user) -> MyMilestones:
             )
         )
         .order_by("priority", "effective_due", "action__ref_sort_key", "order")
-        .distinct()
     )
     result = MyMilestones(needs_update=[], overdue=[], others=[])
     buckets = [result.needs_update, result.overdue, result.others]

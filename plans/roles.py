@@ -52,3 +52,9 @@ def can_edit_indicators(user) -> bool:
 def can_download_reports(user) -> bool:
     """Committee PDFs: the programme manager and scrutiny members."""
     return is_programme_manager(user) or is_scrutiny_member(user)
+
+
+def sees_changes_at_once(user) -> bool:
+    """Those who change the plan and its figures see the dashboard recalculated on every visit;
+    everyone else may be shown figures kept for up to a minute."""
+    return can_edit_plan(user) or can_edit_indicators(user)

@@ -149,13 +149,17 @@ def dashboard_cache_key(plan, *, as_at=None, snapshot=None, filters=None) -> str
     return "dashboard:" + hashlib.sha256(repr(wanted).encode()).hexdigest()
 
 
-def dashboard_html(plan, *, as_at=None, snapshot=None, filters=None) -> tuple[str, datetime.datetime]:
+def dashboard_html(
+    plan, *, as_at=None, snapshot=None, filters=None, recalculate=False
+) -> tuple[str, datetime.datetime]:
     """-> (the dashboard's body rendered, when its figures were calculated).
 
     Kept in the cache for settings.DASHBOARD_CACHE_SECONDS: scrutiny members read it far more often
     than a minute's worth of updates changes it, and it is the dearest page to compute. The page
     says when its figures were calculated. When they are due, one request recalculates them while
-    the others are given the kept ones, so a busy minute does not recalculate them many times over."""
+    the others are given the kept ones, so a busy minute does not recalculate them many times over.
+    recalculate=True (for the people who change the plan) always recalculates, and keeps the result
+    for everyone else."""
     seconds = settings.DASHBOARD_CACHE_SECONDS
     wanted = [
         plan.pk,
@@ -165,7 +169,7 @@ def dashboard_html(plan, *, as_at=None, snapshot=None, filters=None) -> tuple[st
         urlencode(sorted((filters or {}).items())),
     ]
     key = "dashboard:" + hashlib.sha256(repr(wanted).encode()).hexdigest()
-    kept = cache.get(key) if seconds else None
+    kept = cache.get(key) if seconds and not recalculate else None
     if kept:
         fresh = timezone.now() - kept[1] < datetime.timedelta(seconds=seconds)
         if fresh or not cache.add(key + ":recalculating", True, timeout=RECALCULATION_SECONDS):

@@ -307,8 +307,13 @@ class DashboardView(TemplateView):
     def get_context_data(self, **kwargs):
         plan = get_object_or_404(Plan, pk=self.kwargs["pk"])
         snapshot = snapshot_for(self.request, plan)
+        recalculate = roles.sees_changes_at_once(self.request.user)
         body, calculated_at = dashboard.dashboard_html(
-            plan, as_at=as_at_param(self.request), snapshot=snapshot, filters=report_filters(self.request)
+            plan,
+            as_at=as_at_param(self.request),
+            snapshot=snapshot,
+            filters=report_filters(self.request),
+            recalculate=recalculate,
         )
         return {
             **super().get_context_data(**kwargs),
@@ -316,6 +321,7 @@ class DashboardView(TemplateView):
             "body": body,
             "calculated_at": calculated_at,
             "cache_seconds": settings.DASHBOARD_CACHE_SECONDS,
+            "recalculated_for_you": recalculate,
             "snapshot": snapshot,
             "snapshots": snapshot_choices(plan),
         }

@@ -36,6 +36,13 @@ def test_my_milestones_puts_this_months_updates_first_then_overdue(users, plan_t
     assert someone_elses not in mine.needs_update + mine.overdue + mine.others
 
 
+def test_a_milestone_led_twice_over_is_listed_once(users, plan_today):
+    me = PersonFactory(user=users["milestone_lead"])
+    both = MilestoneFactory(action=ActionFactory(action_lead=me), lead=me)
+    mine = selectors.my_milestones(users["milestone_lead"])
+    assert mine.needs_update + mine.overdue + mine.others == [both]
+
+
 def test_plan_page_filters_by_status_and_keeps_action_order(users, plan_today):
     action_b = ActionFactory(ref="1.10")
     action_a = ActionFactory(plan=action_b.plan, theme=action_b.theme, ref="1.09")

@@ -97,6 +97,25 @@ def test_dashboard_figures_are_kept_for_a_minute_and_say_when_they_were_calculat
     assert 'Overdue milestones <span class="badge text-bg-danger">4</span>' in client.get(url).content.decode()
 
 
+@pytest.mark.parametrize("role", ["programme_manager", "performance_officer"])
+def test_people_who_change_the_plan_see_the_dashboard_recalculated_and_refresh_it_for_others(
+    client, users, demo, kept_for_a_minute, role
+):
+    url = reverse("reports:dashboard", args=[demo.pk])
+    client.force_login(users["scrutiny_member"])
+    assert 'Overdue milestones <span class="badge text-bg-danger">5</span>' in client.get(url).content.decode()
+    late = dashboard.dashboard(demo).overdue[0]
+    ProgressUpdate.objects.create(
+        milestone=late, reporting_month=datetime.date(2009, 11, 1), status=Status.ACHIEVED, note="Done"
+    )
+    client.force_login(users[role])
+    page = client.get(url).content.decode()
+    assert 'Overdue milestones <span class="badge text-bg-danger">4</span>' in page
+    assert "recalculated on each of your visits" in page
+    client.force_login(users["scrutiny_member"])  # the recalculated figures are kept for everyone
+    assert 'Overdue milestones <span class="badge text-bg-danger">4</span>' in client.get(url).content.decode()
+
+
 def test_due_figures_are_recalculated_by_one_request_while_the_others_get_the_kept_ones(
     demo, kept_for_a_minute, monkeypatch
 ):
