@@ -146,26 +146,3 @@ def test_update_form_starts_from_the_current_status(client, users, milestone, pl
     response = client.get(reverse("milestones:update", args=[milestone.pk]))
     assert response.context["form"].initial["status"] == "on_track"
     assert re.search(r'<input[^>]*value="on_track"[^>]*checked', response.content.decode())
-
-
-@pytest.mark.parametrize("page", ["plan filters", "progress update", "milestone edit"])
-def test_the_jinja2_form_renderer_draws_the_same_widgets_as_django_templates(client, users, milestone, page, settings):
-    """settings.FORM_RENDERER is Jinja2 for speed: the pages must not change because of it."""
-    from django.forms.renderers import get_default_renderer
-
-    client.force_login(users["programme_manager"])
-    url = {
-        "plan filters": reverse("milestones:plan", args=[milestone.action.plan.pk])
-        + "?due_after=2009-01-01&status=achieved",
-        "progress update": reverse("milestones:update", args=[milestone.pk]),
-        "milestone edit": reverse("milestones:edit", args=[milestone.pk]),
-    }[page]
-    drawn = []
-    for renderer in ["django.forms.renderers.DjangoTemplates", "django.forms.renderers.Jinja2"]:
-        settings.FORM_RENDERER = renderer
-        get_default_renderer.cache_clear()
-        html = client.get(url).content.decode()
-        drawn.append(re.sub(r"\s+", " ", re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", html)))
-    get_default_renderer.cache_clear()
-    assert "<select" in drawn[1] or "<input" in drawn[1]
-    assert drawn[0] == drawn[1]
