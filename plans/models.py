@@ -75,7 +75,8 @@ class Plan(models.Model):
         "update deadline (working day after month end)",
         default=5,
         validators=[MinValueValidator(1), MaxValueValidator(20)],
-        help_text="A month's progress updates are due by this working day of the following month.",
+        help_text="A month's progress updates are due by this working day of the following month "
+        "(weekends and bank holidays are not working days).",
     )
     reminder_days_before = models.PositiveSmallIntegerField(
         "send reminders this many days before the deadline", default=3, validators=[MaxValueValidator(28)]
@@ -107,12 +108,13 @@ class Plan(models.Model):
         return f"{self.group_label}s"
 
     def update_deadline(self, month):
-        """The day a month's updates are due: the Nth working day (Mon-Fri) after the month ends."""
+        """The day a month's updates are due: the Nth working day after the month ends
+        (weekends and bank holidays skipped)."""
         day = dates.month_end(month)
         remaining = self.update_deadline_working_day
         while remaining:
             day += datetime.timedelta(days=1)
-            if day.weekday() < 5:
+            if dates.is_working_day(day):
                 remaining -= 1
         return day
 

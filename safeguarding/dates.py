@@ -8,8 +8,10 @@ the first day of that month.
 
 import calendar
 import datetime
+import functools
 import re
 
+import holidays
 from django.conf import settings
 from django.utils import timezone
 
@@ -30,6 +32,16 @@ def previous_month(day: datetime.date) -> datetime.date:
 
 def month_end(month: datetime.date) -> datetime.date:
     return month.replace(day=calendar.monthrange(month.year, month.month)[1])
+
+
+@functools.cache
+def _bank_holidays(region: str):
+    return holidays.country_holidays("GB", subdiv=region) if region else {}
+
+
+def is_working_day(day: datetime.date) -> bool:
+    """Monday to Friday and not a bank holiday where the council is (settings.BANK_HOLIDAYS)."""
+    return day.weekday() < 5 and day not in _bank_holidays(settings.BANK_HOLIDAYS)
 
 
 def month_long_label(month: datetime.date | None) -> str:

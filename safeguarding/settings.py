@@ -191,6 +191,9 @@ CELERY_BEAT_SCHEDULE = {
 # as fast on the filter forms with long lists of people (django-filter's one Django-only widget
 # template is copied in milestones/jinja2/).
 FORM_RENDERER = "django.forms.renderers.Jinja2"
+# Bank holidays that are not working days for update deadlines: ENG (England), WLS, SCT, NIR;
+# empty for none.
+BANK_HOLIDAYS = env("BANK_HOLIDAYS", default="ENG")
 # How long the dashboard's figures are kept before they are recalculated (0: every request).
 DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", default=60)
 # Processes laying out one long PDF; 1 keeps a PDF build to one core (beside web workers).

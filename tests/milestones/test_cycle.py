@@ -42,6 +42,25 @@ def test_update_deadline_is_the_nth_working_day_after_month_end():
     assert plan.update_deadline(datetime.date(2009, 10, 1)) == datetime.date(2009, 11, 2)
 
 
+def test_update_deadline_skips_bank_holidays(settings):
+    plan = PlanFactory.build(update_deadline_working_day=5)
+    # March 2010: Good Friday 2 April and Easter Monday 5 April are not working days.
+    assert plan.update_deadline(datetime.date(2010, 3, 1)) == datetime.date(2010, 4, 9)
+    # December 2009: New Year's Day (Friday 1 January) is not either.
+    assert plan.update_deadline(datetime.date(2009, 12, 1)) == datetime.date(2010, 1, 8)
+    settings.BANK_HOLIDAYS = ""  # a council that counts weekdays only
+    assert plan.update_deadline(datetime.date(2010, 3, 1)) == datetime.date(2010, 4, 7)
+
+
+def test_scottish_bank_holidays_are_their_own(settings):
+    settings.BANK_HOLIDAYS = "SCT"
+    plan = PlanFactory.build(update_deadline_working_day=1)
+    # Monday 3 August 2009 was Scotland's summer bank holiday; England's came at the end of the month.
+    assert plan.update_deadline(datetime.date(2009, 7, 1)) == datetime.date(2009, 8, 4)
+    settings.BANK_HOLIDAYS = "ENG"
+    assert plan.update_deadline(datetime.date(2009, 7, 1)) == datetime.date(2009, 8, 3)
+
+
 def test_reporting_month_due_is_last_month_until_its_deadline():
     plan = PlanFactory.build(update_deadline_working_day=5)
     assert plan.reporting_month_due(datetime.date(2009, 11, 6)) == datetime.date(2009, 10, 1)
