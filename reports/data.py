@@ -163,6 +163,7 @@ def filter_frozen(rows, filterset):
         (wanted.get("theme"), lambda m, v: m.action.theme.name == v.name),
         (wanted.get("action_lead"), lambda m, v: m.action.action_lead == v.name),
         (wanted.get("lead"), lambda m, v: m.lead == v.name),
+        (wanted.get("agency"), lambda m, v: m.lead_agency == v),
         (wanted.get("status"), lambda m, v: m.current_status == v),
         (wanted.get("overdue"), lambda m, v: m.is_overdue == v),
     ]

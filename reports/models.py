@@ -246,6 +246,7 @@ class SnapshotMilestone(AppendOnlyModel):
     note = models.TextField(blank=True)
     note_month = models.DateField(null=True)
     lead = models.CharField(max_length=200)
+    lead_agency = models.CharField(max_length=40, blank=True)
     is_overdue = models.BooleanField(default=False)
     replan_count = models.PositiveIntegerField(default=0)
     exception = models.JSONField(null=True, help_text="The latest exception record, if any.")

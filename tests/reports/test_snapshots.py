@@ -55,6 +55,33 @@ def test_report_as_at_a_snapshot_keeps_its_rows_after_the_plan_moves_on(demo, oc
     assert ("1.01", "Reworded later", "achieved") in live.report.rows
 
 
+def test_a_snapshot_keeps_each_leads_agency_and_filters_by_it(demo, october):
+    from milestones.filters import MilestoneFilter
+    from reports import data
+    from reports.snapshots import frozen_milestones
+
+    live = {m.pk: m.lead.agency for m in Milestone.objects.filter(action__plan=demo).select_related("lead")}
+    rows = frozen_milestones(october)
+    assert {m.pk: m.lead_agency for m in rows} == live
+    agency = next(a for a in live.values() if a != "Council")
+    wanted = MilestoneFilter({"agency": agency}, queryset=data.report_milestones(demo, OCT), plan=demo)
+    kept = data.filter_frozen(rows, wanted)
+    assert kept and len(kept) == sum(a == agency for a in live.values())
+    assert {m.lead_agency for m in kept} == {agency}
+
+
+def test_snapshots_taken_before_agencies_were_kept_get_their_leads_agency(demo, october):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("reports.migrations.0006_snapshot_lead_agency")
+    SnapshotMilestone._base_manager.filter(snapshot=october).update(lead_agency="")  # as rows frozen before
+    migration.agencies_for_earlier_snapshots(apps, None)
+    frozen = dict(october.milestones.values_list("milestone_id", "lead_agency"))
+    assert frozen == dict(Milestone.objects.filter(action__plan=demo).values_list("pk", "lead__agency"))
+
+
 def test_snapshots_cannot_be_changed_or_deleted(october):
     with pytest.raises(AppendOnlyError):
         october.save()
