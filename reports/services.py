@@ -9,7 +9,7 @@ import threading
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import close_old_connections, transaction
+from django.db import connections, transaction
 from django.utils import timezone
 
 from . import parallel, rendering
@@ -49,7 +49,7 @@ def _run_in_thread(job_id):
     try:
         render_job_execute(job_id)
     finally:
-        close_old_connections()
+        connections.close_all()  # this thread ends here: its connections would not be reused
 
 
 class _PageCounter(logging.Handler):
