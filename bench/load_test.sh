@@ -6,6 +6,7 @@ cd "$(dirname "$0")/.."
 bin/setup
 .venv/bin/pip install -q locust==2.47.0
 USERS=${1:-50}; SECONDS_=${2:-60}
+rm -f /tmp/plantracker_load_*.csv
 port=$(pg_lsclusters -h | head -1 | awk '{print $3}')
 su postgres -c "psql -p $port -qc 'DROP DATABASE IF EXISTS plantracker_load WITH (FORCE)'" >/dev/null
 su postgres -c "psql -p $port -qc 'CREATE DATABASE plantracker_load OWNER plantracker'" >/dev/null
