@@ -139,6 +139,7 @@ def dashboard(plan, *, as_at=None, snapshot=None, filters=None) -> Dashboard:
 
 
 def dashboard_cache_key(plan, *, as_at=None, snapshot=None, filters=None) -> str:
+    """One kept dashboard per plan, period, filters and day (overdue is judged against today)."""
     wanted = [
         plan.pk,
         snapshot.pk if snapshot else "",
@@ -161,14 +162,7 @@ def dashboard_html(
     recalculate=True (for the people who change the plan) always recalculates, and keeps the result
     for everyone else."""
     seconds = settings.DASHBOARD_CACHE_SECONDS
-    wanted = [
-        plan.pk,
-        snapshot.pk if snapshot else "",
-        as_at or "",
-        dates.today(),
-        urlencode(sorted((filters or {}).items())),
-    ]
-    key = "dashboard:" + hashlib.sha256(repr(wanted).encode()).hexdigest()
+    key = dashboard_cache_key(plan, as_at=as_at, snapshot=snapshot, filters=filters)
     kept = cache.get(key) if seconds and not recalculate else None
     if kept:
         fresh = timezone.now() - kept[1] < datetime.timedelta(seconds=seconds)

@@ -185,8 +185,6 @@ CELERY_BEAT_SCHEDULE = {
         "args": ("quarterly",),
     },
 }
-# How report PDFs are built off the request: a Celery worker when a broker is set,
-# else a background thread in the web process (the embedded default).
 # Widgets are drawn with Django's Jinja2 copies of its widget templates: the same HTML, about twice
 # as fast on the filter forms with long lists of people (django-filter's one Django-only widget
 # template is copied in milestones/jinja2/).
@@ -198,6 +196,8 @@ BANK_HOLIDAYS = env("BANK_HOLIDAYS", default="ENG")
 DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", default=60)
 # Processes laying out one long PDF; 1 keeps a PDF build to one core (beside web workers).
 REPORT_LAYOUT_WORKERS = env.int("REPORT_LAYOUT_WORKERS", default=2)
+# How report PDFs are built off the request: a Celery worker when a broker is set,
+# else a background thread in the web process (the embedded default).
 REPORT_JOB_RUNNER = env("REPORT_JOB_RUNNER", default="celery" if CELERY_BROKER_URL else "thread")
 
 # Email: the console by default; SMTP with EMAIL_URL, e.g. smtp+tls://user:password@smtp.example.org:587
