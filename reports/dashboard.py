@@ -3,6 +3,7 @@ so they work on live data and on any snapshot alike."""
 
 import datetime
 import hashlib
+import time
 from collections import Counter
 from dataclasses import dataclass
 from urllib.parse import urlencode
@@ -28,6 +29,7 @@ DUE_SOON_DAYS = 60
 
 LIST_LENGTH = 25
 RECALCULATION_SECONDS = 30  # a recalculation that takes longer than this is taken to have failed
+WAIT_SECONDS = 5  # how long a request waits for another's first calculation before doing its own
 
 
 @dataclass
@@ -157,17 +159,21 @@ def dashboard_html(
 
     Kept in the cache for settings.DASHBOARD_CACHE_SECONDS: scrutiny members read it far more often
     than a minute's worth of updates changes it, and it is the dearest page to compute. The page
-    says when its figures were calculated. When they are due, one request recalculates them while
-    the others are given the kept ones, so a busy minute does not recalculate them many times over.
+    says when its figures were calculated. One request at a time calculates them: when they are
+    due, the others are given the kept ones; when none are kept yet, the others wait for them
+    (up to WAIT_SECONDS), so a busy minute does not calculate them many times over.
     recalculate=True (for the people who change the plan) always recalculates, and keeps the result
     for everyone else."""
     seconds = settings.DASHBOARD_CACHE_SECONDS
     key = dashboard_cache_key(plan, as_at=as_at, snapshot=snapshot, filters=filters)
-    kept = cache.get(key) if seconds and not recalculate else None
-    if kept:
-        fresh = timezone.now() - kept[1] < datetime.timedelta(seconds=seconds)
-        if fresh or not cache.add(key + ":recalculating", True, timeout=RECALCULATION_SECONDS):
+    if seconds and not recalculate:
+        kept = cache.get(key)
+        if kept and timezone.now() - kept[1] < datetime.timedelta(seconds=seconds):
             return kept
+        if not cache.add(key + ":recalculating", True, timeout=RECALCULATION_SECONDS):
+            kept = kept or _wait_for(key)  # another request is calculating them
+            if kept:
+                return kept
     board = dashboard(plan, as_at=as_at, snapshot=snapshot, filters=filters)
     context = {"plan": plan, "board": board, "snapshot": snapshot, "statuses": list(Status)}
     result = (render_to_string("reports/partials/dashboard_body.html", context), timezone.now())
@@ -175,6 +181,16 @@ def dashboard_html(
         cache.set(key, result, seconds * 5)  # kept past due, to give while one request recalculates
         cache.delete(key + ":recalculating")
     return result
+
+
+def _wait_for(key):
+    waited = 0.0
+    while waited < WAIT_SECONDS:
+        time.sleep(0.05)
+        waited += 0.05
+        if kept := cache.get(key):
+            return kept
+    return None
 
 
 @dataclass

@@ -135,6 +135,24 @@ def test_due_figures_are_recalculated_by_one_request_while_the_others_get_the_ke
     assert dashboard.dashboard_html(demo) == (html, recalculated_at)  # fresh again: kept
 
 
+def test_while_another_request_calculates_the_first_figures_the_others_wait_for_them(
+    demo, kept_for_a_minute, monkeypatch
+):
+    import threading
+
+    key = dashboard.dashboard_cache_key(demo)
+    cache.add(key + ":recalculating", True)  # another request has started the first calculation
+    theirs = ("<p>their figures</p>", datetime.datetime(2009, 11, 4, 9, 0, tzinfo=datetime.UTC))
+    threading.Timer(0.2, lambda: cache.set(key, theirs, 60)).start()
+    assert dashboard.dashboard_html(demo) == theirs
+    # Nobody finishes in time: the request calculates them itself.
+    cache.clear()
+    cache.add(key + ":recalculating", True)
+    monkeypatch.setattr(dashboard, "WAIT_SECONDS", 0.2)
+    html, _ = dashboard.dashboard_html(demo)
+    assert 'Overdue milestones <span class="badge text-bg-danger">5</span>' in html
+
+
 def test_without_keeping_the_dashboard_shows_a_change_at_once(client, users, demo):
     client.force_login(users["scrutiny_member"])
     url = reverse("reports:dashboard", args=[demo.pk])
