@@ -15,8 +15,7 @@ def main(path="/tmp/plantracker_load_stats.csv", limit_ms="500"):
     for row in rows:
         name = row["Name"] if row["Name"] != "Aggregated" else "all requests"
         print(
-            f"{name:<32}{row['Request Count']:>7}{row['Failure Count']:>8}"
-            f"{row['50%']:>8}{row['95%']:>8}{row['99%']:>8}"
+            f"{name:<32}{row['Request Count']:>7}{row['Failure Count']:>8}{row['50%']:>8}{row['95%']:>8}{row['99%']:>8}"
         )
     total = next(row for row in rows if row["Name"] == "Aggregated")
     problems = []

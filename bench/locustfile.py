@@ -24,9 +24,17 @@ def signed_in(user, username):
     user.client.cookies.set("sessionid", key)
 
 
+def page(client, url, name):
+    """GET a page; a redirect (to the sign-in page, say) counts as a failure, not as a fast page."""
+    with client.get(url, name=name, allow_redirects=False, catch_response=True) as response:
+        if response.status_code != 200:
+            response.failure(f"{response.status_code} instead of the page")
+        return response
+
+
 def login(client, username):
-    page = client.get("/accounts/login/", name="login page")
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
+    form = client.get("/accounts/login/", name="login page")
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form.text).group(1)
     client.post(
         "/accounts/login/",
         {"username": username, "password": "load-test-password", "csrfmiddlewaretoken": token},
@@ -44,15 +52,15 @@ class Lead(HttpUser):
     def on_start(self):
         self.number = random.randint(1, 20)
         signed_in(self, f"lead{self.number}")
-        page = self.client.get("/my-milestones/", name="my milestones")
-        self.milestones = sorted(set(re.findall(r'href="/milestones/(\d+)/update/"', page.text)))
+        mine = page(self.client, "/my-milestones/", "my milestones")
+        self.milestones = sorted(set(re.findall(r'href="/milestones/(\d+)/update/"', mine.text)))
 
     @task
     def update(self):
         if not self.milestones:
             return
         pk = random.choice(self.milestones)
-        form = self.client.get(f"/milestones/{pk}/update/", name="update form")
+        form = page(self.client, f"/milestones/{pk}/update/", "update form")
         token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form.text).group(1)
         self.client.post(
             f"/milestones/{pk}/update/",
@@ -78,15 +86,15 @@ class Reader(HttpUser):
 
     @task(2)
     def plan_page(self):
-        self.client.get(PLAN.format(plan=self.environment.parsed_options.plan_id), name="plan page")
+        page(self.client, PLAN.format(plan=self.environment.parsed_options.plan_id), "plan page")
 
     @task(2)
     def dashboard(self):
-        self.client.get(f"/plans/{self.environment.parsed_options.plan_id}/dashboard/", name="dashboard")
+        page(self.client, f"/plans/{self.environment.parsed_options.plan_id}/dashboard/", "dashboard")
 
     @task(1)
     def milestone(self):
-        self.client.get("/my-milestones/", name="my milestones (reader)")
+        page(self.client, "/my-milestones/", "my milestones (reader)")
 
 
 class PdfRequester(HttpUser):
@@ -102,8 +110,8 @@ class PdfRequester(HttpUser):
     @task
     def pdf(self):
         plan = self.environment.parsed_options.plan_id
-        page = self.client.get(f"/plans/{plan}/reports/exceptions/", name="report page")
-        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
+        report = page(self.client, f"/plans/{plan}/reports/exceptions/", "report page")
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', report.text).group(1)
         self.client.post(
             f"/plans/{plan}/reports/exceptions/pdf/",
             {"csrfmiddlewaretoken": token},

@@ -4,9 +4,10 @@ each with a signed-in session (written to bench/.sessions.json for locust)."""
 import json
 from pathlib import Path
 
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.contrib.sessions.backends.db import SessionStore
+from django.test import Client
 
 from milestones.generated import generated_plan_create
 from plans import roles
@@ -34,12 +35,9 @@ make("manager", roles.PROGRAMME_MANAGER)
 
 def signed_in(user):
     """A session as a real login leaves it, so the run measures pages, not 50 password hashes at once."""
-    session = SessionStore()
-    session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    session.create()
-    return session.session_key
+    client = Client()
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    return client.cookies[settings.SESSION_COOKIE_NAME].value
 
 
 users = User.objects.filter(username__in=["reader", "manager", *(f"lead{n}" for n in range(1, 21))])

@@ -60,7 +60,7 @@ def milestone_cells(m):
     flags = format_html_join(
         "",
         '<div class="small text-danger-emphasis mt-1">{}</div>',
-        ((f,) for f in (m.status_flags() if callable(m.status_flags) else m.status_flags)),
+        ((f,) for f in m.status_flags()),
     )
     reason = (
         format_html('<div class="small fst-italic mt-1">Status kept by the lead: {}</div>', m.current_status_reason)
