@@ -53,7 +53,7 @@ class IndicatorForm(forms.ModelForm):
         self.plan = self.instance.plan = plan
         self.fields["section"].queryset = Section.objects.filter(plan=plan)
         self.fields["actions"].queryset = Action.objects.for_plan(plan)
-        self.fields["owner"].queryset = Person.objects.all()
+        self.fields["owner"].queryset = Person.objects.for_plan(plan)
 
     def clean_code(self):
         code = self.cleaned_data["code"].strip()

@@ -3,14 +3,14 @@
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.generic import CreateView, TemplateView, UpdateView
 
 from plans import roles
 from plans.audit import audit_entries
 from plans.models import Plan
-from plans.permissions import RoleRequiredMixin
+from plans.permissions import check_plan_permission
 from plans.views import EditFormMixin, PlanChildMixin, PlanObjectMixin
+from safeguarding.redirects import safe_next_url
 
 from . import selectors
 from .forms import (
@@ -35,7 +35,7 @@ class IndicatorListView(TemplateView):
     template_name = "indicators/indicator_list.html"
 
     def get_context_data(self, **kwargs):
-        plan = get_object_or_404(Plan, pk=self.kwargs["pk"])
+        plan = check_plan_permission(self.request, get_object_or_404(Plan, pk=self.kwargs["pk"]))
         form, as_at = as_at_from(self.request)
         return {
             **super().get_context_data(**kwargs),
@@ -44,7 +44,7 @@ class IndicatorListView(TemplateView):
             "sections": selectors.indicator_summaries(plan, as_at),
             "status_key": selectors.STATUS_KEY,
             "trend_key": selectors.TREND_KEY,
-            "can_edit_indicators": roles.can_edit_indicators(self.request.user),
+            "can_edit_indicators": self.request.user.has_perm("plans.edit_indicators", plan),
         }
 
 
@@ -57,18 +57,19 @@ class IndicatorDetailView(TemplateView):
             page = selectors.indicator_page(self.kwargs["pk"], as_at)
         except Indicator.DoesNotExist:
             raise Http404("No such indicator.") from None
+        plan = check_plan_permission(self.request, page.indicator)
         return {
             **super().get_context_data(**kwargs),
             "page": page,
             "plan": page.indicator.plan,
             "as_at_form": form,
-            "can_edit_indicators": roles.can_edit_indicators(self.request.user),
-            "audit": audit_entries(page.indicator) if roles.is_programme_manager(self.request.user) else None,
+            "can_edit_indicators": self.request.user.has_perm("plans.edit_indicators", plan),
+            "audit": audit_entries(page.indicator) if self.request.user.has_perm("plans.view_audit", plan) else None,
         }
 
 
-class IndicatorEditorMixin(RoleRequiredMixin):
-    role_test = staticmethod(roles.can_edit_indicators)
+class IndicatorEditorMixin:
+    permission_required = "plans.edit_indicators"
 
 
 class SectionCreateView(IndicatorEditorMixin, PlanChildMixin, CreateView):
@@ -106,11 +107,13 @@ class ComparatorGroupCreateView(IndicatorEditorMixin, EditFormMixin, CreateView)
     heading = "New comparator group"
     success_message = "Comparator group {obj} added."
 
+    def check_permission_without_plan(self):
+        # Comparator groups are shared by every plan: anyone who edits some plan's indicators may add one.
+        held = roles.roles_anywhere(self.request.user)
+        return bool(held & {roles.PROGRAMME_MANAGER, roles.PERFORMANCE_OFFICER})
+
     def get_success_url(self):
-        target = self.request.GET.get("next", "")
-        if url_has_allowed_host_and_scheme(target, allowed_hosts={self.request.get_host()}):
-            return target
-        return reverse("plans:list")
+        return safe_next_url(self.request, reverse("plans:list"))
 
     def get_cancel_url(self):
         return self.get_success_url()

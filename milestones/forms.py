@@ -71,7 +71,7 @@ class MilestoneForm(VersionedFormMixin, forms.ModelForm):
     def __init__(self, *args, action, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.action = action
-        self.fields["lead"].queryset = Person.objects.all()
+        self.fields["lead"].queryset = Person.objects.for_plan(action.plan)
         self.fields["due_date"].required = True
         if self.instance.pk and self.instance.due_date:
             # The original due date is evidence; a re-plan uses the revised due date.

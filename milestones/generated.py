@@ -4,7 +4,7 @@ import datetime
 
 from django.db import transaction
 
-from plans.models import Action, Person, Plan, Theme, ref_sort_key
+from plans.models import Action, Organisation, Person, Plan, Theme, ref_sort_key
 
 from .models import Milestone, ProgressUpdate
 from .status import Status
@@ -13,15 +13,17 @@ STATUS_CYCLE = [Status.ACHIEVED, Status.ON_TRACK, Status.NOT_ON_TRACK, None]
 
 
 @transaction.atomic
-def generated_plan_create(*, milestones=2000, per_action=5, themes=5, name="Generated plan", lead_users=()):
+def generated_plan_create(*, milestones=2000, per_action=5, themes=5, name="Generated plan", lead_users=(), owner=None):
     """Create a plan with `milestones` milestones, `per_action` per action, spread over themes.
 
     About three in four milestones get a progress update. `lead_users` are linked
     to the first people so their "My milestones" page is large too.
     """
-    plan = Plan.objects.create(name=name, organisation="Generated")
+    # Owned by the given organisation, else the first one there is (a new one on an empty database).
+    owner = owner or Organisation.objects.order_by("pk").first() or Organisation.objects.create(name="Generated")
+    plan = Plan.objects.create(name=name, organisation="Generated", owner=owner)
     theme_rows = Theme.objects.bulk_create(Theme(plan=plan, name=f"Theme {i + 1}", order=i) for i in range(themes))
-    people = Person.objects.bulk_create(Person(name=f"{name} lead {i + 1}") for i in range(20))
+    people = Person.objects.bulk_create(Person(name=f"{name} lead {i + 1}", owner=owner) for i in range(20))
     for person, user in zip(people, lead_users, strict=False):
         person.user = user
         person.save(update_fields=["user"])

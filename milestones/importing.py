@@ -354,16 +354,19 @@ def parse_rows(header_index, header, body):
 # Writing ------------------------------------------------------------------------------------
 
 
-def _person(name, people, summary, email="", agency=""):
+def _person(plan, name, people, summary, email="", agency=""):
     key = re.sub(r"\s+", " ", name).strip().lower()
     if key in people:
         return people[key]
-    person = (Person.objects.filter(email__iexact=email).first() if email else None) or Person.objects.filter(
+    # Only people of the plan's organisation (and its partners): never another council's.
+    known = Person.objects.for_plan(plan)
+    person = (known.filter(email__iexact=email).first() if email else None) or known.filter(
         name__iexact=re.sub(r"\s+", " ", name).strip()
     ).first()
     if person is None:
         agencies = {a.lower(): a for a in Person.Agency.values}
         person = Person.objects.create(
+            owner=plan.owner,
             name=re.sub(r"\s+", " ", name).strip(),
             email=email,
             agency=agencies.get(agency.lower(), Person.Agency.OTHER),
@@ -373,7 +376,7 @@ def _person(name, people, summary, email="", agency=""):
     return person
 
 
-def plan_import(*, plan_name, filename, content: bytes, dry_run=False, author=None) -> ImportSummary:
+def plan_import(*, plan_name, filename, content: bytes, dry_run=False, author=None, owner=None) -> ImportSummary:
     """Import a milestone-report spreadsheet into the named plan (created if new). Raises ImportRefused."""
     header_index, header, body, extra = read_table(filename, content)
     rows, problems = parse_rows(header_index, header, body)
@@ -381,6 +384,8 @@ def plan_import(*, plan_name, filename, content: bytes, dry_run=False, author=No
         problems.append(Problem(0, "File", "there are no milestone rows under the header."))
     history = parse_history(extra.get("Progress history")) if extra else []
     plan = Plan.objects.filter(name=plan_name).first()
+    if plan is None and owner is None:
+        problems.append(Problem(0, "Plan", "a new plan needs the organisation that owns it."))
     if plan:
         locked = set(LockedMonth.objects.filter(plan=plan).values_list("month", flat=True))
         for row in rows:
@@ -397,7 +402,7 @@ def plan_import(*, plan_name, filename, content: bytes, dry_run=False, author=No
         raise ImportRefused(problems)
     summary = ImportSummary(dry_run=dry_run)
     with transaction.atomic():
-        _write(plan_name, rows, history, summary)
+        _write(plan_name, rows, history, summary, owner)
         if dry_run:
             transaction.set_rollback(True)
     return summary
@@ -413,8 +418,9 @@ def _same_update_exists(plan, row):
     ).exists()
 
 
-def _write(plan_name, rows, history, summary):
-    plan, summary.plan_created = Plan.objects.get_or_create(name=plan_name)
+def _write(plan_name, rows, history, summary, owner=None):
+    # A new plan belongs to the organisation importing it (`owner`).
+    plan, summary.plan_created = Plan.objects.get_or_create(name=plan_name, defaults={"owner": owner})
     themes = {t.name.lower(): t for t in Theme.objects.filter(plan=plan)}
     people = {}
     actions = {a.ref: a for a in Action.objects.filter(plan=plan)}
@@ -427,7 +433,7 @@ def _write(plan_name, rows, history, summary):
         if theme is None:
             theme = themes[row.theme.lower()] = Theme.objects.create(plan=plan, name=row.theme, order=len(themes) + 1)
             summary.themes_created.append(theme.name)
-        action_lead = _person(row.action_lead, people, summary)
+        action_lead = _person(plan, row.action_lead, people, summary)
         action = actions.get(row.ref)
         if action is None:
             action = actions[row.ref] = Action.objects.create(
@@ -452,7 +458,7 @@ def _write(plan_name, rows, history, summary):
                 action.save()
                 summary.actions_updated.append(row.ref)
         seen_actions.add(row.ref)
-        lead = _person(row.lead, people, summary, row.lead_email, row.agency)
+        lead = _person(plan, row.lead, people, summary, row.lead_email, row.agency)
         order[row.ref] = order.get(row.ref, 0) + 1
         # The same description twice in one action (seed 2.09 has it) matches the same occurrence.
         occurrence = occurrences.get((row.ref, row.milestone), 0)

@@ -85,19 +85,20 @@ class Milestone(VersionedModel):
         return due is not None and status != Status.ACHIEVED and due < (today or dates.today())
 
     def can_review_updates(self, user) -> bool:
-        """Sign off or return progress updates: the action lead, or the programme manager."""
-        if roles.is_programme_manager(user):
+        """Sign off or return progress updates: the action lead, or the plan's programme manager."""
+        held = roles.plan_roles(user, self.action.plan)
+        if roles.PROGRAMME_MANAGER in held:
             return True
-        return roles.is_milestone_lead(user) and self.action.action_lead.user_id == user.pk
+        return roles.MILESTONE_LEAD in held and self.action.action_lead.user_id == user.pk
 
     def can_be_updated_by(self, user) -> bool:
-        """Programme managers, the milestone lead and the action lead may add progress."""
-        if roles.is_programme_manager(user):
+        """The plan's programme manager, the milestone lead and the action lead may add progress."""
+        held = roles.plan_roles(user, self.action.plan)
+        if roles.PROGRAMME_MANAGER in held:
             return True
-        if not roles.is_milestone_lead(user):
+        if roles.MILESTONE_LEAD not in held:
             return False
-        person_user_ids = {self.lead.user_id, self.action.action_lead.user_id}
-        return user.pk in person_user_ids
+        return user.pk in {self.lead.user_id, self.action.action_lead.user_id}
 
 
 class AppendOnlyModel(models.Model):

@@ -152,13 +152,13 @@ def digest_send(today=None) -> int:
 
     today = today or dates.today()
     week = today - datetime.timedelta(days=today.weekday())
-    managers = [
-        user
-        for user in get_user_model().objects.filter(is_active=True).exclude(email="")
-        if roles.is_programme_manager(user)
-    ]
+    users = list(get_user_model().objects.filter(is_active=True, is_superuser=False).exclude(email=""))
     sent = 0
     for plan in Plan.objects.all():
+        # Each plan's digest goes to its own programme managers only.
+        managers = [user for user in users if roles.PROGRAMME_MANAGER in roles.plan_roles(user, plan)]
+        if not managers:
+            continue
         month = dates.previous_month(today)
         late = [] if plan.update_deadline(month) >= today else list(milestones_missing_update(plan, month))
         overdue = Milestone.objects.for_plan(plan).overdue(today).count()

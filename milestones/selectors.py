@@ -137,6 +137,7 @@ def my_milestones(user) -> MyMilestones:
     """A lead's milestones: those needing this month's update first, then overdue, then the rest."""
     milestones = (
         Milestone.objects.led_by(user)
+        .filter(action__plan__in=roles.visible_plans(user))
         .with_current_status()
         .with_month_update_flag()
         .with_review_state()
@@ -194,6 +195,7 @@ def updates_awaiting_review(user):
         .select_related("milestone__action__action_lead", "milestone__action__plan", "milestone__lead", "author")
         .order_by("reporting_month", "milestone__action__ref_sort_key", "milestone__order")
     )
-    if not roles.is_programme_manager(user):
-        updates = updates.filter(milestone__action__action_lead__user=user).exclude(author=user)
-    return list(updates)
+    managed = roles.visible_plans(user, roles.PROGRAMME_MANAGER)
+    led = roles.visible_plans(user, roles.MILESTONE_LEAD)
+    mine_to_review = Q(milestone__action__plan__in=led, milestone__action__action_lead__user=user) & ~Q(author=user)
+    return list(updates.filter(Q(milestone__action__plan__in=managed) | mine_to_review))

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from plans import roles
-from plans.models import Action, GlossaryTerm, LockedMonth, Person, Plan, PlanApproval, PlanVersion, Theme
+from plans.models import Action, GlossaryTerm, LockedMonth, Organisation, Person, Plan, PlanApproval, PlanVersion, Theme
 from safeguarding import dates
 
 from .models import Milestone, ProgressUpdate, SlippageRecord, UpdateReview
@@ -39,7 +39,8 @@ def update_review_create(*, update: ProgressUpdate, reviewer, decision, comment=
     milestone = update.milestone
     if not milestone.can_review_updates(reviewer):
         raise PermissionDenied("Only the action lead or the programme manager can sign off or return an update.")
-    if update.author_id == reviewer.pk and not roles.is_programme_manager(reviewer):
+    manages_plan = roles.PROGRAMME_MANAGER in roles.plan_roles(reviewer, milestone.action.plan)
+    if update.author_id == reviewer.pk and not manages_plan:
         raise PermissionDenied("An update is signed off by someone other than its author.")
     lock = LockedMonth.objects.filter(plan_id=milestone.action.plan_id, month=update.reporting_month).first()
     if lock:
@@ -89,9 +90,11 @@ def plan_document_load(document: dict) -> Plan:
     # Updates taken from a printed report are dated as of that report, not of loading.
     generated_on = _date(document.get("generated_on"))
     recorded_at = dates.moment(generated_on) if generated_on else timezone.now()
+    owner, _ = Organisation.objects.get_or_create(name=spec.get("owner") or spec.get("organisation") or spec["name"])
     plan, _ = Plan.objects.update_or_create(
         name=spec["name"],
         defaults={
+            "owner": owner,
             "organisation": spec.get("organisation", ""),
             "purpose": spec.get("purpose", ""),
             "period_start": _date(spec.get("period_start")),
@@ -115,9 +118,10 @@ def plan_document_load(document: dict) -> Plan:
         themes[name], _ = Theme.objects.get_or_create(plan=plan, name=name, defaults={"order": order})
     people = {}
     for item in document.get("people", []):
-        person = Person.objects.filter(name__iexact=item["name"]).first()
+        person = Person.objects.for_plan(plan).filter(name__iexact=item["name"]).first()
         if person is None:
             person = Person.objects.create(
+                owner=plan.owner,
                 name=item["name"],
                 job_title=item.get("job_title", ""),
                 agency=item.get("agency") or Person.Agency.OTHER,

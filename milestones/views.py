@@ -11,7 +11,9 @@ from django.views.generic import CreateView, TemplateView, UpdateView
 from plans import roles
 from plans.audit import audit_entries
 from plans.models import Action, Plan
+from plans.permissions import check_plan_permission
 from plans.views import EditFormMixin
+from safeguarding.redirects import safe_next_url
 
 from . import selectors, services
 from .forms import MilestoneForm, ProgressUpdateForm, SlippageRecordForm, UpdateReviewForm
@@ -22,11 +24,12 @@ class HomeView(View):
     """Leads start on their milestones; everyone else on the plan."""
 
     def get(self, request, *args, **kwargs):
-        if roles.is_milestone_lead(request.user) and not roles.is_programme_manager(request.user):
+        held = roles.roles_anywhere(request.user)
+        if roles.MILESTONE_LEAD in held and roles.PROGRAMME_MANAGER not in held:
             return redirect("milestones:mine")
-        plans = list(Plan.objects.all()[:2])
+        plans = list(roles.visible_plans(request.user)[:2])
         if len(plans) == 1:
-            if roles.is_scrutiny_member(request.user):
+            if roles.plan_roles(request.user, plans[0]) == {roles.SCRUTINY_MEMBER}:
                 return redirect("reports:dashboard", pk=plans[0].pk)
             return redirect(plans[0])
         return redirect("plans:list")
@@ -36,7 +39,7 @@ class PlanPageView(TemplateView):
     template_name = "milestones/plan_page.html"
 
     def get_context_data(self, **kwargs):
-        plan = get_object_or_404(Plan, pk=self.kwargs["pk"])
+        plan = check_plan_permission(self.request, get_object_or_404(Plan, pk=self.kwargs["pk"]))
         filters = self.request.GET.copy()
         filters.pop("page", None)
         return {
@@ -62,6 +65,7 @@ class MilestoneDetailView(TemplateView):
             milestone, history, exceptions = selectors.milestone_detail(self.kwargs["pk"])
         except Milestone.DoesNotExist:
             raise Http404("No such milestone.") from None
+        check_plan_permission(self.request, milestone)
         return {
             **super().get_context_data(**kwargs),
             "milestone": milestone,
@@ -69,7 +73,7 @@ class MilestoneDetailView(TemplateView):
             "exceptions": exceptions,
             "can_update": milestone.can_be_updated_by(self.request.user),
             "can_review": milestone.can_review_updates(self.request.user),
-            "audit": audit_entries(milestone) if roles.is_programme_manager(self.request.user) else None,
+            "audit": audit_entries(milestone) if self.request.user.has_perm("plans.view_audit", milestone) else None,
             "plan": milestone.action.plan,
         }
 
@@ -79,7 +83,8 @@ class MilestoneLeadWriteMixin:
 
     def dispatch(self, request, *args, **kwargs):
         self.milestone = get_object_or_404(Milestone.objects.with_current_status().with_leads(), pk=kwargs["pk"])
-        if not self.milestone.can_be_updated_by(request.user):
+        check_plan_permission(request, self.milestone)
+        if not request.user.has_perm("milestones.update_milestone", self.milestone):
             raise PermissionDenied("You can only update milestones you lead, or whose action you lead.")
         return super().dispatch(request, *args, **kwargs)
 
@@ -172,7 +177,8 @@ class UpdateReviewView(View):
         update = get_object_or_404(
             ProgressUpdate.objects.select_related("milestone__action__action_lead", "milestone__action__plan"), pk=pk
         )
-        if not update.milestone.can_review_updates(request.user):
+        check_plan_permission(request, update.milestone)
+        if not request.user.has_perm("milestones.review_updates", update.milestone):
             raise PermissionDenied("Only the action lead or the programme manager can sign off or return an update.")
         form = UpdateReviewForm(request.POST)
         if not form.is_valid():
@@ -184,7 +190,7 @@ class UpdateReviewView(View):
                 messages.error(request, " ".join(error.messages))
             else:
                 messages.success(request, f"{update.month_label} update {review.get_decision_display().lower()}.")
-        return redirect(request.POST.get("next") if request.POST.get("next", "").startswith("/") else update.milestone)
+        return redirect(safe_next_url(request, update.milestone.get_absolute_url()))
 
 
 class SignOffView(TemplateView):

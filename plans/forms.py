@@ -2,6 +2,7 @@ from django import forms
 
 from safeguarding import dates
 
+from . import roles
 from .models import Action, GlossaryTerm, Person, Plan, PlanApproval, PlanVersion, Theme
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -53,11 +54,30 @@ class VersionedFormMixin(forms.ModelForm):
         return cleaned
 
 
+def _default_to_only_choice(field, current):
+    """An organisation choice: optional when the user manages one organisation (it is then used)."""
+    field.empty_label = None
+    field.required = field.queryset.count() > 1
+    field.initial = current or (field.queryset.first().pk if field.queryset.exists() else None)
+
+
+def _only_choice_if_empty(form, name):
+    value = form.cleaned_data.get(name)
+    if value is None:
+        value = form.fields[name].queryset.first()
+        if value is None:
+            raise forms.ValidationError("You do not manage any organisation, so cannot do this.")
+    return value
+
+
 class PlanForm(forms.ModelForm):
+    """A plan's settings. The owning organisation is chosen among those the user manages."""
+
     class Meta:
         model = Plan
         fields = [
             "name",
+            "owner",
             "organisation",
             "purpose",
             "period_start",
@@ -68,6 +88,18 @@ class PlanForm(forms.ModelForm):
             "escalation_days_after",
         ]
         widgets = {"period_start": DATE_WIDGET, "period_end": DATE_WIDGET, "purpose": forms.Textarea(attrs={"rows": 3})}
+        labels = {"organisation": "organisation name printed on reports"}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        owners = roles.managed_organisations(user)
+        if self.instance.owner_id:
+            owners = owners | type(self.instance.owner).objects.filter(pk=self.instance.owner_id)
+        self.fields["owner"].queryset = owners.distinct()
+        _default_to_only_choice(self.fields["owner"], self.instance.owner_id)
+
+    def clean_owner(self):
+        return _only_choice_if_empty(self, "owner")
 
 
 class PlanChildForm(forms.ModelForm):
@@ -106,6 +138,7 @@ class ActionForm(VersionedFormMixin, PlanChildForm):
         super().__init__(*args, **kwargs)
         self.fields["theme"].queryset = Theme.objects.filter(plan=self.plan)
         self.fields["theme"].label = self.plan.group_label
+        self.fields["action_lead"].queryset = Person.objects.for_plan(self.plan)
 
     def clean_ref(self):
         # The plan is not a form field, so Django's own unique check would skip it.
@@ -119,9 +152,26 @@ class ActionForm(VersionedFormMixin, PlanChildForm):
 
 
 class PersonForm(forms.ModelForm):
+    """A lead on the list of an organisation the user manages; the login is one of its members."""
+
     class Meta:
         model = Person
-        fields = ["name", "job_title", "agency", "organisation", "email", "user"]
+        fields = ["name", "job_title", "agency", "owner", "organisation", "email", "user"]
+        labels = {"organisation": "organisation name as written"}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        managed = roles.managed_organisations(user)
+        self.fields["owner"].queryset = managed
+        self.fields["owner"].label = "on the list of"
+        _default_to_only_choice(self.fields["owner"], self.instance.owner_id)
+        User = self.fields["user"].queryset.model
+        self.fields["user"].queryset = User.objects.filter(
+            memberships__organisation__in=managed.values("pk")
+        ).distinct()
+
+    def clean_owner(self):
+        return _only_choice_if_empty(self, "owner")
 
 
 class PlanVersionForm(PlanChildForm):
@@ -153,3 +203,10 @@ class GlossaryTermForm(PlanChildForm):
         model = GlossaryTerm
         fields = ["term", "definition"]
         widgets = {"definition": forms.Textarea(attrs={"rows": 2})}
+
+    def clean_term(self):
+        # The plan is not a form field, so Django's own unique check would skip it (and the database refuse it).
+        term = self.cleaned_data["term"].strip()
+        if GlossaryTerm.objects.filter(plan=self.plan, term__iexact=term).exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError(f'The glossary already defines "{term}". Edit that entry instead.')
+        return term

@@ -54,12 +54,55 @@ class VersionedModel(models.Model):
         )
 
 
+class OrganisationManager(models.Manager):
+    def get_by_natural_key(self, name):
+        return self.get(name=name)
+
+
+class Organisation(models.Model):
+    """A council, or a partner agency (NHS trust, police, school) that belongs to one.
+
+    Organisations own plans and people; a user sees only the plans their memberships give them.
+    """
+
+    name = models.CharField(max_length=200, unique=True)
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="partners",
+        verbose_name="partner agency of",
+    )
+
+    objects = OrganisationManager()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.name,)
+
+
 class Plan(models.Model):
     class GroupLabel(models.TextChoices):
         THEME = "Theme", "Theme"
         PRIORITY_OBJECTIVE = "Priority objective", "Priority objective"
 
     name = models.CharField(max_length=200, unique=True)
+    owner = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="plans",
+        verbose_name="owning organisation",
+        help_text="Only members of this organisation (or of the plan) see the plan.",
+    )
+    # The name printed in report headers ("Haringey Council"), which may differ from the owner's.
     organisation = models.CharField(max_length=200, blank=True)
     purpose = models.TextField(blank=True)
     period_start = models.DateField("period covered from", null=True, blank=True)
@@ -170,6 +213,17 @@ class Theme(models.Model):
         return self.name
 
 
+class PersonQuerySet(models.QuerySet):
+    def for_plan(self, plan):
+        """Who can lead in a plan: people of its organisation and of that organisation's partner agencies."""
+        if plan is None or plan.owner_id is None:
+            return self.none()
+        return self.filter(models.Q(owner_id=plan.owner_id) | models.Q(owner__parent_id=plan.owner_id))
+
+    def for_organisations(self, organisation_ids):
+        return self.filter(models.Q(owner_id__in=organisation_ids) | models.Q(owner__parent_id__in=organisation_ids))
+
+
 class Person(models.Model):
     """A lead. Leads are not always users: a login account is optional."""
 
@@ -189,6 +243,15 @@ class Person(models.Model):
     agency = models.CharField(max_length=30, choices=Agency.choices, default=Agency.COUNCIL)
     organisation = models.CharField(max_length=200, blank=True, help_text="For example Haringey Council, NHS Haringey")
     email = models.EmailField(blank=True)
+    owner = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="people",
+        verbose_name="directory of",
+        help_text="The organisation whose list of leads this person is on.",
+    )
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -197,6 +260,8 @@ class Person(models.Model):
         related_name="person",
         verbose_name="login account",
     )
+
+    objects = PersonQuerySet.as_manager()
 
     history = HistoricalRecords()
 
@@ -301,3 +366,56 @@ class LockedMonth(models.Model):
 
     def __str__(self):
         return f"{self.plan}: {self.month:%b %Y} locked"
+
+
+class Role(models.TextChoices):
+    PROGRAMME_MANAGER = "Programme manager", "Programme manager"
+    MILESTONE_LEAD = "Milestone lead", "Milestone lead"
+    PERFORMANCE_OFFICER = "Performance officer", "Performance officer"
+    SCRUTINY_MEMBER = "Scrutiny member", "Scrutiny member"
+
+
+class Membership(models.Model):
+    """A user's role in one plan, or in every plan of an organisation (plan left empty)."""
+
+    Role = Role
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="memberships")
+    plan = models.ForeignKey(
+        Plan,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="memberships",
+        help_text="Leave empty for a role in every plan of the organisation.",
+    )
+    role = models.CharField(max_length=30, choices=Role.choices)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["organisation", "plan", "user", "role"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(role__in=Role.values), name="membership_role_known"),
+            models.UniqueConstraint(
+                fields=["user", "plan", "role"],
+                condition=models.Q(plan__isnull=False),
+                name="unique_role_per_user_and_plan",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "organisation", "role"],
+                condition=models.Q(plan__isnull=True),
+                name="unique_organisation_role_per_user",
+            ),
+        ]
+
+    def __str__(self):
+        where = self.plan or f"every plan of {self.organisation}"
+        return f"{self.user} – {self.role} in {where}"
+
+    def clean(self):
+        if self.plan_id and self.organisation_id and self.plan.owner_id != self.organisation_id:
+            raise ValidationError({"plan": "Choose a plan of this organisation."})

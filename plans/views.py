@@ -1,18 +1,28 @@
 """Pages for plans, themes, actions and people. Writes are for the programme manager."""
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.views.generic import CreateView, DetailView, ListView, UpdateView
 
+from . import roles
 from .forms import ActionForm, GlossaryTermForm, PersonForm, PlanApprovalForm, PlanForm, PlanVersionForm, ThemeForm
 from .models import Action, ConcurrentEdit, GlossaryTerm, Person, Plan, Theme
-from .permissions import RoleRequiredMixin
+from .permissions import check_plan_permission
 
 
 class PlanListView(ListView):
-    model = Plan
+    """The plans the user is a member of."""
+
     template_name = "plans/plan_list.html"
+
+    def get_queryset(self):
+        return roles.visible_plans(self.request.user).select_related("owner")
+
+    def get_context_data(self, **kwargs):
+        can_create = self.request.user.has_perm("plans.add_plan")
+        return {**super().get_context_data(**kwargs), "can_create_plan": can_create}
 
 
 class PlanAboutView(DetailView):
@@ -20,18 +30,37 @@ class PlanAboutView(DetailView):
 
     model = Plan
     template_name = "plans/plan_about.html"
-    queryset = Plan.objects.prefetch_related("versions__approvals", "glossary", "themes")
+    queryset = Plan.objects.select_related("owner").prefetch_related("versions__approvals", "glossary", "themes")
+
+    def get_object(self, queryset=None):
+        plan = super().get_object(queryset)
+        check_plan_permission(self.request, plan)
+        return plan
 
 
-class EditFormMixin(RoleRequiredMixin):
-    """Shared by every create/edit page: one template, a success message.
+class EditFormMixin:
+    """Shared by every create/edit page: one template, a success message, and the permission check.
 
-    Programme manager only unless a subclass names another role_test.
+    A page about a plan sets `self.plan` before this dispatch runs and needs `permission_required`
+    on it (the programme manager's unless a subclass names another); a page outside any plan says
+    what it needs in `check_permission_without_plan`.
     """
 
     template_name = "plans/edit_form.html"
     success_message = "Saved."
     heading = ""
+    permission_required = "plans.change_plan"
+
+    def dispatch(self, request, *args, **kwargs):
+        plan = getattr(self, "plan", None)
+        if plan is not None:
+            check_plan_permission(request, plan, self.permission_required)
+        elif not self.check_permission_without_plan():
+            raise PermissionDenied("Your role does not allow that.")
+        return super().dispatch(request, *args, **kwargs)
+
+    def check_permission_without_plan(self):
+        return False
 
     def form_valid(self, form):
         try:
@@ -86,12 +115,28 @@ class PlanCreateView(EditFormMixin, CreateView):
     heading = "New plan"
     success_message = "Plan created."
 
+    def check_permission_without_plan(self):
+        return self.request.user.has_perm("plans.add_plan")
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
 
 class PlanUpdateView(EditFormMixin, UpdateView):
     model = Plan
     form_class = PlanForm
     heading = "Edit plan settings"
     success_message = "Plan settings saved."
+
+    def dispatch(self, request, *args, **kwargs):
+        self.plan = get_object_or_404(Plan, pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_object(self, queryset=None):
+        return self.plan
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
 
     def get_success_url(self):
         return reverse("plans:about", args=[self.object.pk])
@@ -163,9 +208,21 @@ class GlossaryTermUpdateView(PlanObjectMixin, UpdateView):
 
 
 class PersonListView(ListView):
-    model = Person
+    """Leads of the organisations whose plans the user sees. Contact details only for those who manage them."""
+
     template_name = "plans/person_list.html"
-    queryset = Person.objects.select_related("user")
+
+    def get_queryset(self):
+        organisation_ids = roles.visible_organisation_ids(self.request.user)
+        return Person.objects.for_organisations(organisation_ids).select_related("user", "owner")
+
+    def get_context_data(self, **kwargs):
+        managed = set(roles.managed_organisations(self.request.user).values_list("pk", flat=True))
+        return {
+            **super().get_context_data(**kwargs),
+            "managed_organisation_ids": managed,
+            "can_edit_plan": bool(managed),
+        }
 
 
 class PersonCreateView(EditFormMixin, CreateView):
@@ -173,6 +230,15 @@ class PersonCreateView(EditFormMixin, CreateView):
     form_class = PersonForm
     heading = "New lead"
     success_message = "{obj} added."
+
+    def check_permission_without_plan(self):
+        return self.request.user.has_perm("plans.manage_people")
+
+    def get_queryset(self):
+        return Person.objects.filter(owner__in=roles.managed_organisations(self.request.user))
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
 
     def get_success_url(self):
         return reverse("plans:people")

@@ -9,6 +9,7 @@ from milestones.models import AppendOnlyModel
 from milestones.querysets import AppendOnlyQuerySet
 from plans.models import Plan
 from safeguarding import dates
+from safeguarding.filenames import download_filename
 
 APPENDIX_CHOICES = [
     ("glossary", "Glossary of terms and acronyms"),
@@ -176,7 +177,7 @@ class RenderJob(models.Model):
         )
         if self.as_at and not self.pack:
             stem += f" {self.as_at:%Y-%m}"
-        return "".join(c if c.isalnum() or c in " -_" else "_" for c in stem).strip().replace(" ", "_") + ".pdf"
+        return download_filename(stem, ".pdf")
 
 
 class Snapshot(AppendOnlyModel):

@@ -186,7 +186,7 @@ def plan_export(plan) -> bytes:
         workbook,
         "People",
         ["Name", "Job title", "Agency", "Organisation", "Email"],
-        ([p.name, p.job_title, p.agency, p.organisation, p.email] for p in Person.objects.all()),
+        ([p.name, p.job_title, p.agency, p.organisation, p.email] for p in Person.objects.for_plan(plan)),
     )
     output = io.BytesIO()
     workbook.save(output)
@@ -197,10 +197,10 @@ def _label(status):
     return Status(status).label
 
 
-def plan_workbook_import(*, plan_name, filename, content, dry_run=False):
+def plan_workbook_import(*, plan_name, filename, content, dry_run=False, owner=None):
     """The milestone sheet (and, in an exported workbook, the history and indicator sheets), all or nothing."""
     with transaction.atomic():
-        summary = plan_importing.plan_import(plan_name=plan_name, filename=filename, content=content)
+        summary = plan_importing.plan_import(plan_name=plan_name, filename=filename, content=content, owner=owner)
         summary.dry_run = dry_run
         if filename.lower().endswith(".xlsx"):
             _, _, _, extra = plan_importing.read_table(filename, content)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.db.models import Count
 from django.http import FileResponse, Http404, HttpResponse
@@ -19,9 +20,10 @@ from plans import roles
 from plans.audit import audit_entries
 from plans.importing import ImportRefused
 from plans.models import Action, Plan
-from plans.permissions import RoleRequiredMixin
+from plans.permissions import PlanPermissionMixin, check_plan_permission
 from plans.views import EditFormMixin, PlanChildMixin, PlanObjectMixin
 from safeguarding import dates
+from safeguarding.filenames import download_filename
 
 from . import dashboard, data, rendering, services, transfer
 from .forms import CommitteePackForm, PackSectionForm, PlanImportForm, SnapshotTakeForm
@@ -40,11 +42,22 @@ def report_filters(request):
     return {k: v for k, v in request.GET.items() if k not in ("as_at", "format", "snapshot", "live") and v}
 
 
-def snapshot_for(request, plan):
+def snapshot_id(value):
+    """A snapshot id from a query or form parameter: None when absent, 400 when not a number."""
+    if not value:
+        return None
+    if not str(value).isdigit() or len(str(value)) > 12:
+        raise BadRequest("The snapshot asked for is not a snapshot number.")
+    return int(value)
+
+
+def snapshot_for(request, plan, params=None):
     """The snapshot a report should read: the one asked for, else the one in force for the
     month asked for (unless live data is asked for)."""
-    if request.GET.get("snapshot"):
-        return get_object_or_404(Snapshot.objects.select_related("taken_by"), pk=request.GET["snapshot"], plan=plan)
+    params = request.GET if params is None else params
+    wanted = snapshot_id(params.get("snapshot"))
+    if wanted:
+        return get_object_or_404(Snapshot.objects.select_related("taken_by"), pk=wanted, plan=plan)
     month = as_at_param(request)
     if month and not request.GET.get("live"):
         return current_snapshot(plan, month)
@@ -57,7 +70,7 @@ class ReportView(TemplateView):
     template_name = "reports/report_page.html"
 
     def get(self, request, *args, **kwargs):
-        self.plan = get_object_or_404(Plan, pk=kwargs["pk"])
+        self.plan = check_plan_permission(request, get_object_or_404(Plan, pk=kwargs["pk"]))
         if kwargs["kind"] not in REPORT_KINDS:
             raise Http404("No such report.")
         self.snapshot = snapshot_for(request, self.plan)
@@ -78,48 +91,66 @@ class ReportView(TemplateView):
             "as_at": as_at_param(self.request),
             "snapshot": self.snapshot,
             "snapshots": snapshot_choices(self.plan),
-            "can_download": roles.can_download_reports(self.request.user),
+            "can_download": self.request.user.has_perm("plans.download_documents", self.plan),
             "query": self.request.GET.urlencode(),
         }
 
 
-class DownloadRoleMixin(RoleRequiredMixin):
-    role_test = staticmethod(roles.can_download_reports)
-
-
-class ReportPdfStartView(DownloadRoleMixin, View):
+class ReportPdfStartView(PlanPermissionMixin, View):
     """POST: start building a report PDF in the background and show its progress."""
 
+    permission_required = "plans.download_documents"
+
+    def get_plan(self):
+        return get_object_or_404(Plan, pk=self.kwargs["pk"])
+
     def post(self, request, pk, kind):
-        plan = get_object_or_404(Plan, pk=pk)
+        plan = self.plan
         if kind not in REPORT_KINDS:
             raise Http404("No such report.")
         filters = {
             k: v for k, v in request.POST.items() if k not in ("as_at", "csrfmiddlewaretoken", "snapshot", "live") and v
         }
         snapshot = None
-        if request.POST.get("snapshot"):
-            snapshot = get_object_or_404(Snapshot, pk=request.POST["snapshot"], plan=plan)
-        job = services.render_job_start(
-            plan=plan,
-            kind=kind,
-            requested_by=request.user,
-            as_at=snapshot.period if snapshot else as_at_param(request),
-            filters=filters,
-            snapshot=snapshot,
-        )
+        wanted = snapshot_id(request.POST.get("snapshot"))
+        if wanted:
+            snapshot = get_object_or_404(Snapshot, pk=wanted, plan=plan)
+        try:
+            job = services.render_job_start(
+                plan=plan,
+                kind=kind,
+                requested_by=request.user,
+                as_at=snapshot.period if snapshot else as_at_param(request),
+                filters=filters,
+                snapshot=snapshot,
+            )
+        except ValidationError as refused:
+            messages.error(request, " ".join(refused.messages))
+            return redirect("reports:report", pk=plan.pk, kind=kind)
         return redirect(job)
 
 
-class JobView(DownloadRoleMixin, DetailView):
+class JobView(PlanPermissionMixin, DetailView):
     model = RenderJob
     template_name = "reports/job.html"
     context_object_name = "job"
+    permission_required = "plans.download_documents"
+
+    def get_plan(self):
+        return get_object_or_404(RenderJob.objects.select_related("plan"), pk=self.kwargs["pk"]).plan
 
 
-class JobDownloadView(DownloadRoleMixin, View):
+class JobDownloadView(PlanPermissionMixin, View):
+    permission_required = "plans.download_documents"
+
+    def get_plan(self):
+        self.job = get_object_or_404(
+            RenderJob.objects.select_related("plan"), pk=self.kwargs["pk"], state=RenderJob.State.DONE
+        )
+        return self.job.plan
+
     def get(self, request, pk):
-        job = get_object_or_404(RenderJob, pk=pk, state=RenderJob.State.DONE)
+        job = self.job
         return FileResponse(
             job.pdf.open("rb"), as_attachment=True, filename=job.filename, content_type="application/pdf"
         )
@@ -129,7 +160,7 @@ class PackListView(ListView):
     template_name = "reports/pack_list.html"
 
     def get_queryset(self):
-        self.plan = get_object_or_404(Plan, pk=self.kwargs["pk"])
+        self.plan = check_plan_permission(self.request, get_object_or_404(Plan, pk=self.kwargs["pk"]))
         return CommitteePack.objects.filter(plan=self.plan)
 
     def get_context_data(self, **kwargs):
@@ -141,6 +172,11 @@ class PackDetailView(DetailView):
     template_name = "reports/pack_detail.html"
     context_object_name = "pack"
 
+    def get_object(self, queryset=None):
+        pack = super().get_object(queryset)
+        check_plan_permission(self.request, pack)
+        return pack
+
     def get_context_data(self, **kwargs):
         pack = self.object
         latest = pack.jobs.filter(state=RenderJob.State.DONE).first()
@@ -151,7 +187,7 @@ class PackDetailView(DetailView):
             "latest_pdf": latest,
             "latest_is_stale": bool(latest and latest.created_at < pack.updated_at),
             "running": pack.jobs.exclude(state__in=[RenderJob.State.DONE, RenderJob.State.FAILED]).first(),
-            "can_download": roles.can_download_reports(self.request.user),
+            "can_download": self.request.user.has_perm("plans.download_documents", pack.plan),
         }
 
 
@@ -160,15 +196,19 @@ class PackDocumentView(View):
 
     def get(self, request, pk):
         pack = get_object_or_404(CommitteePack.objects.select_related("plan"), pk=pk)
+        check_plan_permission(request, pack)
         return HttpResponse(rendering.render_html(rendering.pack_parts(pack), pack.report_title))
 
 
-class PackPdfStartView(RoleRequiredMixin, View):
-    role_test = staticmethod(roles.is_programme_manager)
-
+class PackPdfStartView(View):
     def post(self, request, pk):
         pack = get_object_or_404(CommitteePack.objects.select_related("plan"), pk=pk)
-        job = services.render_job_start(plan=pack.plan, kind="pack", pack=pack, requested_by=request.user)
+        check_plan_permission(request, pack, "plans.change_plan")
+        try:
+            job = services.render_job_start(plan=pack.plan, kind="pack", pack=pack, requested_by=request.user)
+        except ValidationError as refused:
+            messages.error(request, " ".join(refused.messages))
+            return redirect(pack)
         messages.info(request, "Building the pack PDF. This page shows its progress.")
         return redirect(job)
 
@@ -204,7 +244,7 @@ class PackSectionMixin(EditFormMixin):
 
     def get_pack(self):
         if "pack_pk" in self.kwargs:
-            return get_object_or_404(CommitteePack, pk=self.kwargs["pack_pk"])
+            return get_object_or_404(CommitteePack.objects.select_related("plan"), pk=self.kwargs["pack_pk"])
         return self.get_object().pack
 
     def get_form_kwargs(self):
@@ -241,7 +281,7 @@ class SnapshotListView(ListView):
     template_name = "reports/snapshot_list.html"
 
     def get_queryset(self):
-        self.plan = get_object_or_404(Plan, pk=self.kwargs["pk"])
+        self.plan = check_plan_permission(self.request, get_object_or_404(Plan, pk=self.kwargs["pk"]))
         return (
             Snapshot.objects.filter(plan=self.plan)
             .select_related("taken_by", "retaken_by")
@@ -254,11 +294,9 @@ class SnapshotListView(ListView):
         return {**super().get_context_data(**kwargs), "plan": self.plan, "form": form}
 
 
-class SnapshotTakeView(RoleRequiredMixin, View):
-    role_test = staticmethod(roles.is_programme_manager)
-
+class SnapshotTakeView(View):
     def post(self, request, pk):
-        plan = get_object_or_404(Plan, pk=pk)
+        plan = check_plan_permission(request, get_object_or_404(Plan, pk=pk), "plans.change_plan")
         form = SnapshotTakeForm(request.POST)
         if not form.is_valid():
             messages.error(request, "; ".join(e for errors in form.errors.values() for e in errors))
@@ -285,6 +323,11 @@ class SnapshotDetailView(DetailView):
     def get_queryset(self):
         return Snapshot.objects.select_related("plan", "taken_by", "retake_of")
 
+    def get_object(self, queryset=None):
+        snapshot = super().get_object(queryset)
+        check_plan_permission(self.request, snapshot)
+        return snapshot
+
     def get_context_data(self, **kwargs):
         snapshot = self.object
         statuses = Counter(snapshot.milestones.values_list("status", flat=True))
@@ -305,9 +348,11 @@ class DashboardView(TemplateView):
     template_name = "reports/dashboard.html"
 
     def get_context_data(self, **kwargs):
-        plan = get_object_or_404(Plan, pk=self.kwargs["pk"])
+        plan = check_plan_permission(self.request, get_object_or_404(Plan, pk=self.kwargs["pk"]))
         snapshot = snapshot_for(self.request, plan)
-        recalculate = roles.sees_changes_at_once(self.request.user)
+        # Those who change the plan and its figures see them recalculated on every visit.
+        user = self.request.user
+        recalculate = user.has_perm("plans.change_plan", plan) or user.has_perm("plans.edit_indicators", plan)
         body, calculated_at = dashboard.dashboard_html(
             plan,
             as_at=as_at_param(self.request),
@@ -337,33 +382,61 @@ class ActionTimelineView(TemplateView):
             timeline = dashboard.action_timeline(self.kwargs["pk"], as_at=as_at_param(self.request))
         except Action.DoesNotExist:
             raise Http404("No such action.") from None
+        check_plan_permission(self.request, timeline.action)
         return {
             **super().get_context_data(**kwargs),
             "timeline": timeline,
             "plan": timeline.action.plan,
-            "audit": audit_entries(timeline.action) if roles.is_programme_manager(self.request.user) else None,
+            "audit": audit_entries(timeline.action)
+            if self.request.user.has_perm("plans.view_audit", timeline.action)
+            else None,
         }
 
 
-class PlanImportView(RoleRequiredMixin, FormView):
+class ImportPermissionMixin:
+    """Importing is for programme managers: into a plan they manage, or as a new plan of an
+    organisation they manage."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if roles.PROGRAMME_MANAGER not in roles.roles_anywhere(request.user):
+            raise PermissionDenied("Only a programme manager can import a plan.")
+        return super().dispatch(request, *args, **kwargs)
+
+
+def import_target_problem(user, plan_name):
+    """Why this user may not import into a plan of this name (None when they may)."""
+    plan = Plan.objects.filter(name=plan_name).first()
+    if plan is None:
+        if not user.has_perm("plans.add_plan"):
+            return "You can import into a plan you manage; ask your organisation's programme manager for a new one."
+        return None
+    if not user.has_perm("plans.change_plan", plan):
+        return f'You are not the programme manager of a plan called "{plan_name}". Choose another name.'
+    return None
+
+
+class PlanImportView(ImportPermissionMixin, FormView):
     """Upload a spreadsheet; the next page previews the import (a dry run) before anything is written."""
 
-    role_test = staticmethod(roles.is_programme_manager)
     form_class = PlanImportForm
     template_name = "reports/import_upload.html"
 
     def form_valid(self, form):
+        plan_name = form.cleaned_data["plan"].strip()
+        problem = import_target_problem(self.request.user, plan_name)
+        if problem:
+            form.add_error("plan", problem)
+            return self.form_invalid(form)
         upload = form.cleaned_data["file"]
         token = f"{uuid.uuid4().hex}{Path(upload.name).suffix.lower()}"
         default_storage.save(f"imports/{token}", upload)
-        self.request.session[f"import-{token}"] = {"plan": form.cleaned_data["plan"].strip(), "name": upload.name}
+        self.request.session[f"import-{token}"] = {"plan": plan_name, "name": upload.name}
         return redirect("reports:import_preview", token=token)
 
 
-class PlanImportPreviewView(RoleRequiredMixin, TemplateView):
+class PlanImportPreviewView(ImportPermissionMixin, TemplateView):
     """GET: what the import would do, or every problem. POST: do it."""
 
-    role_test = staticmethod(roles.is_programme_manager)
     template_name = "reports/import_preview.html"
 
     def dispatch(self, request, *args, **kwargs):
@@ -378,7 +451,11 @@ class PlanImportPreviewView(RoleRequiredMixin, TemplateView):
         with default_storage.open(f"imports/{self.token}", "rb") as file:
             content = file.read()
         return transfer.plan_workbook_import(
-            plan_name=self.upload["plan"], filename=self.upload["name"], content=content, dry_run=dry_run
+            plan_name=self.upload["plan"],
+            filename=self.upload["name"],
+            content=content,
+            dry_run=dry_run,
+            owner=roles.managed_organisations(self.request.user).first(),
         )
 
     def get_context_data(self, **kwargs):
@@ -390,6 +467,9 @@ class PlanImportPreviewView(RoleRequiredMixin, TemplateView):
         return context
 
     def post(self, request, *args, **kwargs):
+        problem = import_target_problem(request.user, self.upload["plan"])
+        if problem:
+            raise PermissionDenied(problem)
         try:
             summary = self.run(dry_run=False)
         except ImportRefused as refused:
@@ -406,13 +486,15 @@ class PlanImportPreviewView(RoleRequiredMixin, TemplateView):
         return redirect(plan)
 
 
-class PlanExportView(DownloadRoleMixin, View):
+class PlanExportView(View):
+    """The plan as a workbook. It holds every lead's email address: programme managers only."""
+
     def get(self, request, pk):
-        plan = get_object_or_404(Plan, pk=pk)
-        filename = "".join(c if c.isalnum() or c in " -_" else "_" for c in plan.name).replace(" ", "_")
+        plan = check_plan_permission(request, get_object_or_404(Plan, pk=pk), "plans.export_plan")
+        filename = download_filename(f"{plan.name} {dates.today():%Y-%m-%d}", ".xlsx")
         response = HttpResponse(
             transfer.plan_export(plan),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
-        response["Content-Disposition"] = f'attachment; filename="{filename}_{dates.today():%Y-%m-%d}.xlsx"'
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response

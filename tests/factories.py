@@ -2,11 +2,26 @@ import datetime
 
 import factory
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 
 from milestones.models import Milestone, ProgressUpdate
 from milestones.status import Status
-from plans.models import Action, Person, Plan, Theme
+from plans.models import Action, Membership, Organisation, Person, Plan, Theme
+
+# Factory plans, people and roles belong to one organisation unless a test names another,
+# so a test that needs a second council says so.
+DEFAULT_ORGANISATION = "Haringey Council"
+
+
+def default_organisation():
+    return Organisation.objects.get_or_create(name=DEFAULT_ORGANISATION)[0]
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"Council {n}")
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -20,8 +35,12 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     @factory.post_generation
     def role(self, create, extracted, **kwargs):
+        """role=... gives an organisation-wide membership of the default organisation
+        (or of role__organisation / role__plan when given)."""
         if extracted:
-            self.groups.add(Group.objects.get(name=extracted))
+            plan = kwargs.get("plan")
+            organisation = kwargs.get("organisation") or (plan.owner if plan else default_organisation())
+            Membership.objects.create(user=self, organisation=organisation, plan=plan, role=extracted)
 
 
 class PlanFactory(factory.django.DjangoModelFactory):
@@ -29,6 +48,7 @@ class PlanFactory(factory.django.DjangoModelFactory):
         model = Plan
 
     name = factory.Sequence(lambda n: f"Safeguarding Plan {n}")
+    owner = factory.LazyFunction(default_organisation)
     organisation = "Haringey Council"
 
 
@@ -47,6 +67,7 @@ class PersonFactory(factory.django.DjangoModelFactory):
 
     name = factory.Sequence(lambda n: f"Lead {n}")
     agency = Person.Agency.COUNCIL
+    owner = factory.LazyFunction(default_organisation)
 
 
 class ActionFactory(factory.django.DjangoModelFactory):

@@ -70,7 +70,7 @@ def test_demo_users_get_their_roles_and_leads(db):
     from django.contrib.auth import get_user_model
 
     lead = get_user_model().objects.get(username="sarah.peel")
-    assert lead.groups.filter(name="Milestone lead").exists()
+    assert lead.memberships.filter(role="Milestone lead", plan=None, organisation__name="Haringey Council").exists()
     assert Milestone.objects.led_by(lead).exists()
     assert lead.check_password("demo-haringey-2009")
 

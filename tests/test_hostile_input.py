@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from plans.importing import ImportRefused
 from reports.transfer import plan_workbook_import
+from tests.factories import default_organisation
 
 pytestmark = pytest.mark.django_db
 
@@ -103,7 +104,9 @@ def test_import_never_crashes(plan_today, cells, raw):
         ("plan.csv", raw),
     ):
         try:
-            plan_workbook_import(plan_name="Fuzz", filename=filename, content=content, dry_run=True)
+            plan_workbook_import(
+                plan_name="Fuzz", filename=filename, content=content, dry_run=True, owner=default_organisation()
+            )
         except ImportRefused as refused:
             assert refused.problems and all(str(p) for p in refused.problems)
 

@@ -17,6 +17,7 @@ from milestones.models import Milestone, ProgressUpdate
 from plans.importing import ImportRefused
 from plans.models import Action, Plan
 from reports.transfer import plan_export, plan_workbook_import
+from tests.factories import default_organisation
 
 from ..test_demo_plan import EXPECTED
 
@@ -26,8 +27,13 @@ SEED_CSV = Path(settings.BASE_DIR) / "tests" / "data" / "seed001_milestone_repor
 HEADER = "Action,Action Lead,Milestones,Planned Start Date,Due Date,Status,Progress Note,Milestone Lead,Theme\n"
 
 
+def import_for_haringey(**kwargs):
+    """Import as the default organisation's programme manager would: a new plan belongs to it."""
+    return plan_workbook_import(owner=default_organisation(), **kwargs)
+
+
 def import_csv(text, plan="Imported", dry_run=False):
-    return plan_workbook_import(plan_name=plan, filename="plan.csv", content=text.encode(), dry_run=dry_run)
+    return import_for_haringey(plan_name=plan, filename="plan.csv", content=text.encode(), dry_run=dry_run)
 
 
 def state(plan_name):
@@ -49,7 +55,7 @@ def state(plan_name):
 
 
 def test_the_seed_milestone_report_pasted_into_a_spreadsheet_imports(plan_today):
-    summary = plan_workbook_import(plan_name="Haringey", filename=SEED_CSV.name, content=SEED_CSV.read_bytes())
+    summary = import_for_haringey(plan_name="Haringey", filename=SEED_CSV.name, content=SEED_CSV.read_bytes())
     plan = Plan.objects.get(name="Haringey")
     assert (len(summary.actions_created), summary.milestones_created) == (41, 146)
     counts = Counter(
@@ -64,15 +70,15 @@ def test_the_seed_milestone_report_pasted_into_a_spreadsheet_imports(plan_today)
 
 def test_reimporting_the_same_file_changes_nothing(plan_today):
     content = SEED_CSV.read_bytes()
-    plan_workbook_import(plan_name="Haringey", filename="seed.csv", content=content)
+    import_for_haringey(plan_name="Haringey", filename="seed.csv", content=content)
     before = (state("Haringey"), ProgressUpdate.objects.count())
-    summary = plan_workbook_import(plan_name="Haringey", filename="seed.csv", content=content)
+    summary = import_for_haringey(plan_name="Haringey", filename="seed.csv", content=content)
     assert not summary.changed
     assert (state("Haringey"), ProgressUpdate.objects.count()) == before
 
 
 def test_dry_run_writes_nothing(plan_today):
-    summary = plan_workbook_import(
+    summary = import_for_haringey(
         plan_name="Haringey", filename="seed.csv", content=SEED_CSV.read_bytes(), dry_run=True
     )
     assert summary.milestones_created == 146 and summary.dry_run
@@ -163,7 +169,7 @@ def test_messy_spreadsheets_are_read(plan_today):
         sheet.append(row)
     output = io.BytesIO()
     workbook.save(output)
-    plan_workbook_import(plan_name="Messy", filename="messy.xlsx", content=output.getvalue())
+    import_for_haringey(plan_name="Messy", filename="messy.xlsx", content=output.getvalue())
     got = {m.description: m for m in Milestone.objects.with_current_status().select_related("lead")}
     assert (
         got["Excel dates"].planned_start == datetime.date(2009, 10, 1)
@@ -187,7 +193,7 @@ def test_messy_spreadsheets_are_read(plan_today):
 
 def test_export_then_import_gives_the_same_plan(demo):
     content = plan_export(demo)
-    plan_workbook_import(plan_name="Copy", filename="export.xlsx", content=content)
+    import_for_haringey(plan_name="Copy", filename="export.xlsx", content=content)
     assert state("Copy") == state(demo.name)
     copy = Plan.objects.get(name="Copy")
     assert (

@@ -5,6 +5,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from plans.importing import ImportRefused
+from plans.models import Organisation, Plan
 from reports.transfer import plan_workbook_import, refusal
 
 
@@ -15,14 +16,26 @@ class Command(BaseCommand):
         parser.add_argument("path")
         parser.add_argument("--plan", required=True, help="The plan's name (created if new).")
         parser.add_argument("--dry-run", action="store_true", help="Show what would change; write nothing.")
+        parser.add_argument(
+            "--organisation",
+            help="The organisation that owns a new plan (created if new); needed only when the plan is new.",
+        )
 
-    def handle(self, *args, path, plan, dry_run, **options):
+    def handle(self, *args, path, plan, dry_run, organisation=None, **options):
         file = Path(path)
         if not file.exists():
             raise CommandError(f"No file at {file}.")
+        existing = Plan.objects.filter(name=plan).first()
+        if existing is None and not organisation:
+            raise CommandError(f'"{plan}" is a new plan: name the organisation that owns it with --organisation.')
+        owner = None
+        if organisation and not dry_run:
+            owner, _ = Organisation.objects.get_or_create(name=organisation.strip())
+        elif organisation:
+            owner = Organisation.objects.filter(name=organisation.strip()).first()
         try:
             summary = plan_workbook_import(
-                plan_name=plan, filename=file.name, content=file.read_bytes(), dry_run=dry_run
+                plan_name=plan, filename=file.name, content=file.read_bytes(), dry_run=dry_run, owner=owner
             )
         except ImportRefused as refused:
             raise refusal(self, file.name, refused) from refused

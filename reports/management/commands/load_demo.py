@@ -9,13 +9,12 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 
 from indicators.services import indicator_document_load
 from milestones.services import plan_document_load, slippage_document_load
 from plans import roles
-from plans.models import Person
+from plans.models import Membership, Person
 from reports.services import pack_document_load
 from reports.snapshots import current_snapshot, snapshot_create
 from safeguarding import dates
@@ -67,7 +66,7 @@ class Command(BaseCommand):
             loaded = indicator_document_load(self.read(indicators))
             self.stdout.write(f"Loaded {len(loaded)} indicators.")
         if not no_users:
-            self.create_users()
+            self.create_users(plan.owner)
         self.take_demo_snapshots(plan, document)
         pack = pack_document_load(self.read(Path(settings.BASE_DIR) / "fixtures" / "haringey_pack_2009-12-03.json"))
         self.stdout.write(f"Loaded the committee pack for {pack}.")
@@ -93,7 +92,7 @@ class Command(BaseCommand):
         except json.JSONDecodeError as error:
             raise CommandError(f"{path} is not valid JSON: {error}") from error
 
-    def create_users(self):
+    def create_users(self, organisation):
         User = get_user_model()
         for username, first, last, role, person_name in DEMO_USERS:
             user, created = User.objects.get_or_create(
@@ -102,9 +101,8 @@ class Command(BaseCommand):
             if created:
                 user.set_password(DEMO_PASSWORD)
                 user.save()
-            user.groups.add(
-                Group.objects.get_or_create(name=role)[0]
-            )  # the migration made it; a flushed test DB has not
+            # Organisation-wide: the demo's people hold their role in every plan of the council.
+            Membership.objects.get_or_create(user=user, organisation=organisation, plan=None, role=role)
             if person_name:
                 Person.objects.filter(name=person_name, user__isnull=True).update(user=user)
         admin, created = User.objects.get_or_create(username="admin", defaults={"is_staff": True, "is_superuser": True})
