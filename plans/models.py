@@ -419,3 +419,39 @@ class Membership(models.Model):
     def clean(self):
         if self.plan_id and self.organisation_id and self.plan.owner_id != self.organisation_id:
             raise ValidationError({"plan": "Choose a plan of this organisation."})
+
+
+class Invitation(models.Model):
+    """An email invitation to a role in a plan. The link in the email sets up an account (or adds
+    the role to the invitee's existing one) and expires; resending sends a new link and voids the old."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField()
+    role = models.CharField(max_length=30, choices=Role.choices)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    sent_at = models.DateTimeField(default=timezone.now)
+    times_sent = models.PositiveSmallIntegerField(default=1)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["plan", "-sent_at"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(role__in=Role.values), name="invitation_role_known"),
+        ]
+
+    def __str__(self):
+        return f"{self.email} invited as {self.role} in {self.plan}"
+
+    @property
+    def expires_at(self):
+        return self.sent_at + datetime.timedelta(days=settings.INVITATION_DAYS)
+
+    @property
+    def is_expired(self):
+        return timezone.now() > self.expires_at

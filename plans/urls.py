@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import member_views, views
 
 app_name = "plans"
 urlpatterns = [
@@ -16,6 +16,11 @@ urlpatterns = [
     path("plans/<int:plan_pk>/approvals/new/", views.PlanApprovalCreateView.as_view(), name="approval_create"),
     path("plans/<int:plan_pk>/glossary/new/", views.GlossaryTermCreateView.as_view(), name="glossary_create"),
     path("glossary/<int:pk>/edit/", views.GlossaryTermUpdateView.as_view(), name="glossary_edit"),
+    path("plans/<int:pk>/members/", member_views.PlanMembersView.as_view(), name="members"),
+    path("plans/<int:pk>/members/invite/", member_views.MemberInviteView.as_view(), name="member_invite"),
+    path("memberships/<int:pk>/remove/", member_views.MemberRemoveView.as_view(), name="member_remove"),
+    path("invitations/<int:pk>/resend/", member_views.InvitationResendView.as_view(), name="invitation_resend"),
+    path("invitations/accept/<str:token>/", member_views.InvitationAcceptView.as_view(), name="invitation_accept"),
     path("people/", views.PersonListView.as_view(), name="people"),
     path("people/new/", views.PersonCreateView.as_view(), name="person_create"),
     path("people/<int:pk>/edit/", views.PersonUpdateView.as_view(), name="person_edit"),

@@ -109,6 +109,8 @@ AUTHENTICATION_BACKENDS = [
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# An invitation link works for this many days after it was (re)sent.
+INVITATION_DAYS = env.int("INVITATION_DAYS", default=14)
 AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("LOGIN_LOCKOUT_HOURS", default=0.5)  # hours
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
