@@ -3,7 +3,6 @@
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.generic import CreateView, TemplateView, UpdateView
 
 from plans import roles
@@ -11,6 +10,7 @@ from plans.audit import audit_entries
 from plans.models import Plan
 from plans.permissions import RoleRequiredMixin
 from plans.views import EditFormMixin, PlanChildMixin, PlanObjectMixin
+from safeguarding.redirects import safe_next_url
 
 from . import selectors
 from .forms import (
@@ -107,10 +107,7 @@ class ComparatorGroupCreateView(IndicatorEditorMixin, EditFormMixin, CreateView)
     success_message = "Comparator group {obj} added."
 
     def get_success_url(self):
-        target = self.request.GET.get("next", "")
-        if url_has_allowed_host_and_scheme(target, allowed_hosts={self.request.get_host()}):
-            return target
-        return reverse("plans:list")
+        return safe_next_url(self.request, reverse("plans:list"))
 
     def get_cancel_url(self):
         return self.get_success_url()

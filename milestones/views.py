@@ -12,6 +12,7 @@ from plans import roles
 from plans.audit import audit_entries
 from plans.models import Action, Plan
 from plans.views import EditFormMixin
+from safeguarding.redirects import safe_next_url
 
 from . import selectors, services
 from .forms import MilestoneForm, ProgressUpdateForm, SlippageRecordForm, UpdateReviewForm
@@ -184,7 +185,7 @@ class UpdateReviewView(View):
                 messages.error(request, " ".join(error.messages))
             else:
                 messages.success(request, f"{update.month_label} update {review.get_decision_display().lower()}.")
-        return redirect(request.POST.get("next") if request.POST.get("next", "").startswith("/") else update.milestone)
+        return redirect(safe_next_url(request, update.milestone))
 
 
 class SignOffView(TemplateView):
