@@ -94,6 +94,18 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = True
 # process, authentication and cold catalogue caches (seen as the largest PostgreSQL cost under load).
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded default. WAL lets pages read while a PDF build or another request writes;
+    # IMMEDIATE takes the write lock when a transaction begins, so a second writer waits its turn
+    # (up to SQLITE_TIMEOUT seconds) instead of failing with "database is locked" when it tries
+    # to turn a read into a write.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": env.int("SQLITE_TIMEOUT", default=20),
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+        }
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL", default="")
