@@ -22,7 +22,7 @@ def test_403_is_in_the_layout_and_says_why(client, users):
     assert response.status_code == 403
     assert_in_layout(html)
     assert "You can't do that" in html
-    assert 'Log out</button>' in html  # the signed-in layout: the user can carry on
+    assert "Log out</button>" in html  # the signed-in layout: the user can carry on
 
 
 def test_404_is_in_the_layout(client, users):

@@ -81,5 +81,7 @@ def test_sqlite_timeout_comes_from_the_environment(tmp_path):
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     env.update({"DJANGO_SETTINGS_MODULE": "safeguarding.settings", "SQLITE_TIMEOUT": "7"})
     env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'x.sqlite3'}"
-    result = subprocess.run([sys.executable, "-c", script], env=env, cwd=settings.BASE_DIR, capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-c", script], env=env, cwd=settings.BASE_DIR, capture_output=True, text=True
+    )
     assert result.stdout.strip() == "7", result.stderr
