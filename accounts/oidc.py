@@ -18,7 +18,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import ImproperlyConfigured, SuspiciousOperation
 from django.http import Http404, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.decorators import method_decorator
@@ -87,7 +87,20 @@ class OrganisationAccountBackend(OIDCAuthenticationBackend):
     def authenticate(self, request, **kwargs):
         if not enabled():
             return None
-        return super().authenticate(request, **kwargs)
+        try:
+            return super().authenticate(request, **kwargs)
+        except (SuspiciousOperation, requests.RequestException) as error:
+            # A bad token or an unreachable provider: the person is sent back to the login page.
+            logger.warning("Single sign-on refused: %s", error)
+            return None
+
+    def verify_token(self, token, **kwargs):
+        payload = super().verify_token(token, **kwargs)  # signature and nonce
+        audience = payload.get("aud")
+        audiences = audience if isinstance(audience, list) else [audience]
+        if self.OIDC_RP_CLIENT_ID not in audiences:
+            raise SuspiciousOperation("The ID token was issued for another application.")
+        return payload
 
     def verify_claims(self, claims):
         if claims.get("email_verified") is False:  # Google and others say so; absent is not a refusal

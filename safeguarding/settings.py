@@ -202,7 +202,10 @@ OIDC_CREATE_USER = env.bool("OIDC_CREATE_USERS", default=False)  # False: only e
 OIDC_USE_PKCE = True
 OIDC_TIMEOUT = 10
 if OIDC_RP_CLIENT_ID:
-    if not (OIDC_OP_DISCOVERY or (OIDC_OP_AUTHORIZATION_ENDPOINT and OIDC_OP_TOKEN_ENDPOINT and OIDC_OP_USER_ENDPOINT)):
+    _endpoints = [OIDC_OP_AUTHORIZATION_ENDPOINT, OIDC_OP_TOKEN_ENDPOINT, OIDC_OP_USER_ENDPOINT]
+    if OIDC_RP_SIGN_ALGO[:2] in ("RS", "ES"):  # tokens signed with the provider's published keys
+        _endpoints.append(OIDC_OP_JWKS_ENDPOINT)
+    if not (OIDC_OP_DISCOVERY or all(_endpoints)):
         raise ImproperlyConfigured("OIDC_RP_CLIENT_ID is set: set OIDC_OP_DISCOVERY or the OIDC_OP_*_ENDPOINT URLs.")
     AUTHENTICATION_BACKENDS.append("accounts.oidc.OrganisationAccountBackend")
 
