@@ -10,6 +10,7 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -46,6 +47,7 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "rules",
+    "accounts",
     "plans",
     "milestones",
     "indicators",
@@ -54,6 +56,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy header (CONTENT_SECURITY_POLICY below).
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -95,6 +99,18 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = True
 # process, authentication and cold catalogue caches (seen as the largest PostgreSQL cost under load).
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded default. WAL lets pages read while a PDF build or another request writes;
+    # IMMEDIATE takes the write lock when a transaction begins, so a second writer waits its turn
+    # (up to SQLITE_TIMEOUT seconds) instead of failing with "database is locked" when it tries
+    # to turn a read into a write.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": env.int("SQLITE_TIMEOUT", default=20),
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+        }
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL", default="")
@@ -104,17 +120,27 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 AUTHENTICATION_BACKENDS = [
+    # First: refuses any login while that username is locked out from that address.
     "axes.backends.AxesStandaloneBackend",
+    # Local usernames and passwords (always on, also when single sign-on is configured).
+    "django.contrib.auth.backends.ModelBackend",
     # Per-plan permissions (plans/permissions.py): user.has_perm("plans.change_plan", plan).
     "rules.permissions.ObjectPermissionBackend",
-    "django.contrib.auth.backends.ModelBackend",
 ]
 # An invitation link works for this many days after it was (re)sent.
 INVITATION_DAYS = env.int("INVITATION_DAYS", default=14)
+# Failed logins lock out a username from one client address only: failures for made-up usernames
+# cannot lock everyone out of a shared office address, and failures from elsewhere cannot lock a
+# real user out of their own. A locked-out person can still reset their password by email.
 AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("LOGIN_LOCKOUT_HOURS", default=0.5)  # hours
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# The client address is REMOTE_ADDR unless the site runs behind proxies that set a header:
+# then name the header and how many proxies add to it (only ones you run; anything else is spoofable).
+AXES_IPWARE_META_PRECEDENCE_ORDER = tuple(env.list("AXES_IPWARE_META_PRECEDENCE_ORDER", default=["REMOTE_ADDR"]))
+AXES_IPWARE_PROXY_COUNT = env.int("AXES_IPWARE_PROXY_COUNT", default=None)
+AXES_VERBOSE = False
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 
 # Sessions end after 30 minutes without a request, and when the browser closes.
@@ -124,6 +150,23 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
+# Scripts only from this site's static files: no inline script, no event-handler attributes
+# (templates use data- attributes read by static/js/app.js). Inline style attributes remain
+# allowed (table column widths, SVG charts).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 if PRODUCTION:
@@ -145,6 +188,30 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+# Password reset links (emailed) stay valid for this long.
+PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_SECONDS", default=60 * 60 * 3)
+
+# Single sign-on with an organisation account (OpenID Connect: Microsoft Entra ID, Google...),
+# off unless OIDC_RP_CLIENT_ID is set; see .env.example and accounts/oidc.py.
+OIDC_RP_CLIENT_ID = env("OIDC_RP_CLIENT_ID", default="")
+OIDC_RP_CLIENT_SECRET = env("OIDC_RP_CLIENT_SECRET", default="")
+OIDC_OP_DISCOVERY = env("OIDC_OP_DISCOVERY", default="")  # .../.well-known/openid-configuration
+OIDC_OP_AUTHORIZATION_ENDPOINT = env("OIDC_OP_AUTHORIZATION_ENDPOINT", default="")  # or each endpoint
+OIDC_OP_TOKEN_ENDPOINT = env("OIDC_OP_TOKEN_ENDPOINT", default="")
+OIDC_OP_USER_ENDPOINT = env("OIDC_OP_USER_ENDPOINT", default="")
+OIDC_OP_JWKS_ENDPOINT = env("OIDC_OP_JWKS_ENDPOINT", default="")
+OIDC_RP_SIGN_ALGO = env("OIDC_RP_SIGN_ALGO", default="RS256")
+OIDC_RP_SCOPES = env("OIDC_RP_SCOPES", default="openid email profile")
+OIDC_CREATE_USER = env.bool("OIDC_CREATE_USERS", default=False)  # False: only existing accounts, by email
+OIDC_USE_PKCE = True
+OIDC_TIMEOUT = 10
+if OIDC_RP_CLIENT_ID:
+    _endpoints = [OIDC_OP_AUTHORIZATION_ENDPOINT, OIDC_OP_TOKEN_ENDPOINT, OIDC_OP_USER_ENDPOINT]
+    if OIDC_RP_SIGN_ALGO[:2] in ("RS", "ES"):  # tokens signed with the provider's published keys
+        _endpoints.append(OIDC_OP_JWKS_ENDPOINT)
+    if not (OIDC_OP_DISCOVERY or all(_endpoints)):
+        raise ImproperlyConfigured("OIDC_RP_CLIENT_ID is set: set OIDC_OP_DISCOVERY or the OIDC_OP_*_ENDPOINT URLs.")
+    AUTHENTICATION_BACKENDS.append("accounts.oidc.OrganisationAccountBackend")
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"

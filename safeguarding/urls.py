@@ -1,13 +1,12 @@
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from milestones.views import HomeView
 
 urlpatterns = [
     path("", HomeView.as_view(), name="home"),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # Login, logout, password reset by email, optional single sign-on (accounts/urls.py).
+    path("accounts/", include("accounts.urls")),
     path("admin/", admin.site.urls),
     path("", include("plans.urls")),
     path("", include("milestones.urls")),

@@ -44,6 +44,13 @@ URL_OBJECTS = {
     "home": {},
     "login": None,  # signing in and out are not about a plan
     "logout": None,
+    # Password reset and single sign-on: tested in tests/accounts/.
+    "password_reset": None,
+    "password_reset_done": None,
+    "password_reset_confirm": None,
+    "password_reset_complete": None,
+    "oidc_authentication_init": None,
+    "oidc_authentication_callback": None,
     "plans:list": {},
     "plans:create": {},
     "plans:about": {"pk": "plan"},

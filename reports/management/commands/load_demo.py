@@ -53,6 +53,11 @@ class Command(BaseCommand):
         parser.add_argument("--no-users", action="store_true", help="Load the plan only.")
 
     def handle(self, *args, fixture, indicators, exceptions, no_users, **options):
+        if settings.PRODUCTION:
+            raise CommandError(
+                "Refusing to load the demo on a production site (PRODUCTION is set): "
+                "it creates a superuser with the published demo password."
+            )
         document = self.read(fixture)
         plan = plan_document_load(document)
         count = sum(len(a.get("milestones", [])) for a in document.get("actions", []))
