@@ -402,7 +402,7 @@ def plan_import(*, plan_name, filename, content: bytes, dry_run=False, author=No
         raise ImportRefused(problems)
     summary = ImportSummary(dry_run=dry_run)
     with transaction.atomic():
-        _write(plan_name, rows, history, summary, owner)
+        _write(plan_name, rows, history, summary, owner, author)
         if dry_run:
             transaction.set_rollback(True)
     return summary
@@ -418,7 +418,7 @@ def _same_update_exists(plan, row):
     ).exists()
 
 
-def _write(plan_name, rows, history, summary, owner=None):
+def _write(plan_name, rows, history, summary, owner=None, author=None):
     # A new plan belongs to the organisation importing it (`owner`).
     plan, summary.plan_created = Plan.objects.get_or_create(name=plan_name, defaults={"owner": owner})
     themes = {t.name.lower(): t for t in Theme.objects.filter(plan=plan)}
@@ -500,7 +500,13 @@ def _write(plan_name, rows, history, summary, owner=None):
             ).exists()
             if not exists:
                 ProgressUpdate.objects.create(
-                    milestone=milestone, reporting_month=month, status=row.status, note=row.note, created_at=now
+                    milestone=milestone,
+                    reporting_month=month,
+                    status=row.status,
+                    note=row.note,
+                    created_at=now,
+                    source=ProgressUpdate.Source.IMPORTED,
+                    brought_in_by=author,
                 )
                 summary.updates_added += 1
     for ref, description, month, status, note in history:
@@ -512,7 +518,13 @@ def _write(plan_name, rows, history, summary, owner=None):
             ).exists()
         ):
             ProgressUpdate.objects.create(
-                milestone=milestone, reporting_month=month, status=status, note=note, created_at=now
+                milestone=milestone,
+                reporting_month=month,
+                status=status,
+                note=note,
+                created_at=now,
+                source=ProgressUpdate.Source.IMPORTED,
+                brought_in_by=author,
             )
             summary.updates_added += 1
 

@@ -117,6 +117,11 @@ class AppendOnlyModel(models.Model):
 
 
 class ProgressUpdate(AppendOnlyModel):
+    class Source(models.TextChoices):
+        SUBMITTED = "submitted", "Submitted in the app"
+        IMPORTED = "imported", "Imported from a spreadsheet"
+        LOADED = "loaded", "Loaded from an earlier report"
+
     milestone = models.ForeignKey(Milestone, on_delete=models.PROTECT, related_name="updates")
     reporting_month = models.DateField(help_text="The month this update reports on (stored as its first day).")
     status = models.CharField(max_length=20, choices=Status.choices)
@@ -134,6 +139,16 @@ class ProgressUpdate(AppendOnlyModel):
         related_name="progress_updates",
         help_text="Empty for updates imported from an earlier report.",
     )
+    # Only updates submitted in the app go to sign-off; imported and loaded ones are the record as it was.
+    source = models.CharField(max_length=10, choices=Source.choices, default=Source.LOADED)
+    brought_in_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Who imported or loaded the update (empty for one submitted in the app, or loaded by the system).",
+    )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     objects = ProgressUpdateQuerySet.as_manager()
@@ -141,6 +156,15 @@ class ProgressUpdate(AppendOnlyModel):
     class Meta:
         ordering = ["-reporting_month", "-created_at", "-id"]
         indexes = [models.Index(fields=["milestone", "-reporting_month", "-created_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(source__in=["submitted", "imported", "loaded"]), name="progress_update_source_known"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(source="submitted") | models.Q(author__isnull=False),
+                name="submitted_update_has_author",
+            ),
+        ]
 
     def __str__(self):
         return f"{dates.month_label(self.reporting_month)} - {self.get_status_display()}"

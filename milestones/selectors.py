@@ -170,7 +170,7 @@ def milestone_detail(pk):
     milestone = Milestone.objects.with_current_status().with_replan_count().with_leads().get(pk=pk)
     history = list(
         milestone.updates.latest_first()
-        .select_related("author")
+        .select_related("author", "brought_in_by")
         .prefetch_related(
             Prefetch("reviews", queryset=UpdateReview.objects.select_related("reviewer"), to_attr="review_list")
         )
@@ -189,7 +189,9 @@ def updates_awaiting_review(user):
     )
     locked = LockedMonth.objects.filter(plan=OuterRef("milestone__action__plan"), month=OuterRef("reporting_month"))
     updates = (
-        ProgressUpdate.objects.filter(reviews__isnull=True)
+        ProgressUpdate.objects.filter(
+            reviews__isnull=True, source=ProgressUpdate.Source.SUBMITTED, author__isnull=False
+        )
         .exclude(Exists(newer))
         .exclude(Exists(locked))
         .select_related("milestone__action__action_lead", "milestone__action__plan", "milestone__lead", "author")

@@ -22,6 +22,7 @@ def progress_update_create(
         raise PermissionDenied("You can only update milestones you lead, or whose action you lead.")
     update = ProgressUpdate(
         milestone=milestone,
+        source=ProgressUpdate.Source.SUBMITTED,
         author=author,
         reporting_month=reporting_month,
         status=status,
@@ -42,6 +43,10 @@ def update_review_create(*, update: ProgressUpdate, reviewer, decision, comment=
     manages_plan = roles.PROGRAMME_MANAGER in roles.plan_roles(reviewer, milestone.action.plan)
     if update.author_id == reviewer.pk and not manages_plan:
         raise PermissionDenied("An update is signed off by someone other than its author.")
+    if update.source != ProgressUpdate.Source.SUBMITTED:
+        raise ValidationError(
+            f"This update was {update.get_source_display().lower()}: only updates submitted in the app are signed off."
+        )
     lock = LockedMonth.objects.filter(plan_id=milestone.action.plan_id, month=update.reporting_month).first()
     if lock:
         raise ValidationError(f"{update.month_label} is locked: {lock.reason}")
@@ -156,6 +161,7 @@ def plan_document_load(document: dict) -> Plan:
                 if (month, update["status"], update["note"]) not in known:
                     ProgressUpdate.objects.create(
                         milestone=milestone,
+                        source=ProgressUpdate.Source.LOADED,
                         reporting_month=month,
                         status=update["status"],
                         note=update["note"],

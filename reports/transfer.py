@@ -197,10 +197,12 @@ def _label(status):
     return Status(status).label
 
 
-def plan_workbook_import(*, plan_name, filename, content, dry_run=False, owner=None):
+def plan_workbook_import(*, plan_name, filename, content, dry_run=False, owner=None, author=None):
     """The milestone sheet (and, in an exported workbook, the history and indicator sheets), all or nothing."""
     with transaction.atomic():
-        summary = plan_importing.plan_import(plan_name=plan_name, filename=filename, content=content, owner=owner)
+        summary = plan_importing.plan_import(
+            plan_name=plan_name, filename=filename, content=content, owner=owner, author=author
+        )
         summary.dry_run = dry_run
         if filename.lower().endswith(".xlsx"):
             _, _, _, extra = plan_importing.read_table(filename, content)

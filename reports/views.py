@@ -456,6 +456,7 @@ class PlanImportPreviewView(ImportPermissionMixin, TemplateView):
             content=content,
             dry_run=dry_run,
             owner=roles.managed_organisations(self.request.user).first(),
+            author=self.request.user,
         )
 
     def get_context_data(self, **kwargs):

@@ -97,6 +97,8 @@ class ProgressUpdateFactory(factory.django.DjangoModelFactory):
         model = ProgressUpdate
 
     milestone = factory.SubFactory(MilestoneFactory)
+    author = None
+    source = factory.LazyAttribute(lambda update: "submitted" if update.author else "loaded")
     reporting_month = datetime.date(2009, 10, 1)
     status = Status.ON_TRACK
     note = "Oct 2009 - On track"
