@@ -20,6 +20,7 @@ from plans.models import Action, LockedMonth, Person, Plan, Theme
 from safeguarding import dates
 from safeguarding.text import (
     DESCRIPTION_MAX_LENGTH,
+    EARLIEST_DATE,
     LONG_TEXT_MAX_LENGTH,
     NOTE_MAX_LENGTH,
     control_character_error,
@@ -214,7 +215,10 @@ def month_problem(month):
             f"{dates.month_label(month)} is in the future: progress can be reported for "
             f"{dates.month_label(dates.current_month())} or an earlier month."
         )
-    return date_range_error(month)
+    if date_range_error(month):
+        earliest = dates.month_label(EARLIEST_DATE)
+        return f"{dates.month_label(month)} is too early: a reporting month is {earliest} or later."
+    return None
 
 
 def note_month(note):

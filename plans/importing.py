@@ -72,6 +72,48 @@ def _too_many_rows(sheet, max_rows):
     _refuse(f"{sheet}has more than {max_rows:,} rows; an import reads at most {max_rows:,} (split the file).")
 
 
+def _column_number(reference):
+    number = 0
+    for letter in reference:
+        if not "A" <= letter <= "Z":
+            break
+        number = number * 26 + ord(letter) - 64
+    return number
+
+
+def _scan_sheet(source, label, max_rows, max_columns):
+    """Count a sheet's real rows and the columns holding values, from its XML as it streams (expat,
+    no cells built): refuses at the first row past max_rows or value past max_columns, however many
+    rows and columns the sheet declares, or would make openpyxl pad out to."""
+    from xml.parsers import expat
+
+    parser = expat.ParserCreate()
+    state = {"row": 0, "column": 0}
+
+    def start(name, attrs):
+        local = name.rpartition(":")[2]
+        if local == "row":
+            reference = attrs.get("r", "")
+            state["row"] = int(reference) if reference.isdigit() else state["row"] + 1
+            state["column"] = 0
+            if state["row"] > max_rows:
+                _too_many_rows(label, max_rows)
+        elif local == "c":
+            reference = attrs.get("r", "")
+            state["column"] = _column_number(reference) if reference else state["column"] + 1
+        elif local in ("v", "is", "f") and state["column"] > max_columns:
+            width = state["column"]
+            _refuse(
+                f"{label}row {state['row']} has {width:,} columns; an import reads at most {max_columns:,} "
+                "(remove the extra columns and try again)."
+            )
+
+    parser.StartElementHandler = start
+    while chunk := source.read(1 << 16):
+        parser.Parse(chunk, False)
+    parser.Parse(b"", True)
+
+
 def check_upload_size(content):
     limit = import_limit("IMPORT_MAX_BYTES")
     if len(content) > limit:
@@ -108,14 +150,17 @@ def read_workbook(content):
     max_rows, max_columns = import_limit("IMPORT_MAX_ROWS"), import_limit("IMPORT_MAX_COLUMNS")
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        for worksheet in workbook.worksheets:
+            # _get_source() is how openpyxl's read-only sheet opens its own XML part.
+            with worksheet._get_source() as source:
+                _scan_sheet(source, f"The sheet '{worksheet.title}' ", max_rows, max_columns)
         sheets = {}
         for worksheet in workbook.worksheets:
             worksheet.reset_dimensions()  # never trust <dimension ref=...>: read the cells there are
             label = f"The sheet '{worksheet.title}' "
             rows = []
-            for number, row in enumerate(worksheet.iter_rows(values_only=True), start=1):
-                if number > max_rows:
-                    _too_many_rows(label, max_rows)
+            # The scan found no value past max_columns, so nothing is lost by not building wider rows.
+            for number, row in enumerate(worksheet.iter_rows(max_col=max_columns, values_only=True), start=1):
                 rows.append(_check_width(row, label, number, max_columns))
             sheets[worksheet.title] = rows
         workbook.close()

@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from indicators.models import Benchmark, ComparatorGroup, Commentary, Indicator, IndicatorValue, IndicatorYear
+from indicators.models import Benchmark, Commentary, ComparatorGroup, Indicator, IndicatorValue, IndicatorYear
 from milestones.models import Milestone, ProgressUpdate, SlippageRecord
 from milestones.status import Status
 from plans.models import Action, GlossaryTerm, Person, Theme
