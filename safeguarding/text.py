@@ -132,7 +132,9 @@ def text_errors(instance, limits):
     errors = {}
     for name, limit in limits.items():
         value = getattr(instance, name)
-        problem = control_character_error(value) or length_error(value, limit)
+        if instance._meta.get_field(name).get_internal_type() == "CharField":
+            limit = None  # its own max_length validator already says so; one message is enough
+        problem = control_character_error(value) or (limit and length_error(value, limit))
         if problem:
             errors[name] = problem
     return errors
