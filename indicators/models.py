@@ -10,6 +10,14 @@ from simple_history.models import HistoricalRecords
 
 from plans.models import Action, Person, Plan, ref_sort_key
 from safeguarding import dates
+from safeguarding.text import (
+    LONG_TEXT_MAX_LENGTH,
+    NOTE_MAX_LENGTH,
+    refuse_control_characters,
+    refuse_implausible_date,
+    refuse_implausible_year,
+    text_validators,
+)
 
 from . import rules
 from .querysets import IndicatorQuerySet
@@ -19,7 +27,7 @@ class Section(models.Model):
     """A heading of the indicator report (Referral & Assessment, Child Protection...)."""
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="indicator_sections")
-    name = models.CharField(max_length=200)
+    name = models.CharField(max_length=200, validators=[refuse_control_characters])
     order = models.PositiveIntegerField(default=0)
 
     history = HistoricalRecords()
@@ -35,7 +43,7 @@ class Section(models.Model):
 class ComparatorGroup(models.Model):
     """A benchmark group: England, London, statistical neighbours... (data, not code)."""
 
-    name = models.CharField(max_length=100, unique=True)
+    name = models.CharField(max_length=100, unique=True, validators=[refuse_control_characters])
     order = models.PositiveIntegerField(default=0)
 
     class Meta:
@@ -45,35 +53,53 @@ class ComparatorGroup(models.Model):
         return self.name
 
 
+# The choices live at module level so the models' Meta can name them in CheckConstraints.
+class Unit(models.TextChoices):
+    PERCENTAGE = "percentage", "Percentage"
+    NUMBER = "number", "Number"
+    SCORE = "score", "Score"
+    DAYS = "days", "Days"
+
+
+class Polarity(models.TextChoices):
+    HIGHER = rules.Polarity.HIGHER.value, "Higher is better"
+    LOWER = rules.Polarity.LOWER.value, "Lower is better"
+
+
+class Frequency(models.TextChoices):
+    MONTHLY = "monthly", "Monthly"
+    QUARTERLY = "quarterly", "Quarterly"
+    ANNUAL = "annual", "Annual"
+
+
+class YtdMethod(models.TextChoices):
+    RATIO = rules.YtdMethod.RATIO.value, "From numerators and denominators"
+    SUM = rules.YtdMethod.SUM.value, "Sum of the periods"
+    AVERAGE = rules.YtdMethod.AVERAGE.value, "Average of the periods"
+    LATEST = rules.YtdMethod.LATEST.value, "Latest period (snapshot measure)"
+    ENTERED = rules.YtdMethod.ENTERED.value, "Entered by hand (not computable)"
+
+
+TOLERANCE_KINDS = [
+    (rules.ToleranceKind.ABSOLUTE.value, "In the indicator's unit"),
+    (rules.ToleranceKind.PERCENT.value, "Percent of target"),
+]
+
+
 class Indicator(models.Model):
-    class Unit(models.TextChoices):
-        PERCENTAGE = "percentage", "Percentage"
-        NUMBER = "number", "Number"
-        SCORE = "score", "Score"
-        DAYS = "days", "Days"
-
-    class Polarity(models.TextChoices):
-        HIGHER = rules.Polarity.HIGHER.value, "Higher is better"
-        LOWER = rules.Polarity.LOWER.value, "Lower is better"
-
-    class Frequency(models.TextChoices):
-        MONTHLY = "monthly", "Monthly"
-        QUARTERLY = "quarterly", "Quarterly"
-        ANNUAL = "annual", "Annual"
-
-    class YtdMethod(models.TextChoices):
-        RATIO = rules.YtdMethod.RATIO.value, "From numerators and denominators"
-        SUM = rules.YtdMethod.SUM.value, "Sum of the periods"
-        AVERAGE = rules.YtdMethod.AVERAGE.value, "Average of the periods"
-        LATEST = rules.YtdMethod.LATEST.value, "Latest period (snapshot measure)"
-        ENTERED = rules.YtdMethod.ENTERED.value, "Entered by hand (not computable)"
+    Unit = Unit
+    Polarity = Polarity
+    Frequency = Frequency
+    YtdMethod = YtdMethod
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="indicators")
     section = models.ForeignKey(Section, on_delete=models.PROTECT, related_name="indicators")
-    code = models.CharField(max_length=20, help_text="For example NI 59 or L0508")
+    code = models.CharField(
+        max_length=20, help_text="For example NI 59 or L0508", validators=[refuse_control_characters]
+    )
     code_sort_key = models.CharField(max_length=120, editable=False)
-    title = models.CharField("short title", max_length=300)
-    definition = models.TextField("full definition", blank=True)
+    title = models.CharField("short title", max_length=300, validators=[refuse_control_characters])
+    definition = models.TextField("full definition", blank=True, validators=text_validators(LONG_TEXT_MAX_LENGTH))
     unit = models.CharField(max_length=20, choices=Unit.choices, default=Unit.PERCENTAGE)
     polarity = models.CharField(max_length=10, choices=Polarity.choices, default=Polarity.HIGHER)
     frequency = models.CharField(max_length=10, choices=Frequency.choices, default=Frequency.MONTHLY)
@@ -92,7 +118,17 @@ class Indicator(models.Model):
 
     class Meta:
         ordering = ["plan", "section__order", "order", "code_sort_key"]
-        constraints = [models.UniqueConstraint(fields=["plan", "code"], name="unique_indicator_code_per_plan")]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "code"], name="unique_indicator_code_per_plan"),
+            models.CheckConstraint(condition=models.Q(unit__in=Unit.values), name="indicator_unit_valid"),
+            models.CheckConstraint(condition=models.Q(polarity__in=Polarity.values), name="indicator_polarity_valid"),
+            models.CheckConstraint(
+                condition=models.Q(frequency__in=Frequency.values), name="indicator_frequency_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(ytd_method__in=YtdMethod.values), name="indicator_ytd_method_valid"
+            ),
+        ]
 
     def __str__(self):
         return f"{self.code} {self.title}"
@@ -156,7 +192,9 @@ class IndicatorYear(models.Model):
     """One reporting year (April-March) of an indicator: its target, tolerance and outturn."""
 
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="years")
-    year = models.PositiveIntegerField(help_text="Starting year: 2009 for 2009/10")
+    year = models.PositiveIntegerField(
+        help_text="Starting year: 2009 for 2009/10", validators=[refuse_implausible_year]
+    )
     target = models.DecimalField(max_digits=12, decimal_places=3, null=True, blank=True)
     tolerance = models.DecimalField(
         "warning tolerance",
@@ -169,10 +207,7 @@ class IndicatorYear(models.Model):
     )
     tolerance_kind = models.CharField(
         max_length=10,
-        choices=[
-            (rules.ToleranceKind.ABSOLUTE.value, "In the indicator's unit"),
-            (rules.ToleranceKind.PERCENT.value, "Percent of target"),
-        ],
+        choices=TOLERANCE_KINDS,
         default=rules.ToleranceKind.ABSOLUTE.value,
     )
     outturn = models.DecimalField(
@@ -194,7 +229,13 @@ class IndicatorYear(models.Model):
 
     class Meta:
         ordering = ["indicator", "-year"]
-        constraints = [models.UniqueConstraint(fields=["indicator", "year"], name="unique_indicator_year")]
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "year"], name="unique_indicator_year"),
+            models.CheckConstraint(
+                condition=models.Q(tolerance_kind__in=[value for value, _ in TOLERANCE_KINDS]),
+                name="indicator_year_tolerance_kind_valid",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.indicator.code} {self.label}"
@@ -208,7 +249,7 @@ class IndicatorValue(models.Model):
     """The figure for one period. 'No data' is a state of its own, not a zero."""
 
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="values")
-    period = models.DateField(help_text="First day of the period")
+    period = models.DateField(help_text="First day of the period", validators=[refuse_implausible_date])
     value = models.DecimalField(max_digits=12, decimal_places=3, null=True, blank=True)
     numerator = models.DecimalField(max_digits=12, decimal_places=3, null=True, blank=True)
     denominator = models.DecimalField(max_digits=12, decimal_places=3, null=True, blank=True)
@@ -293,7 +334,9 @@ class IndicatorValue(models.Model):
 
 class Benchmark(models.Model):
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="benchmarks")
-    year = models.PositiveIntegerField(help_text="Starting year: 2008 for 2008/09")
+    year = models.PositiveIntegerField(
+        help_text="Starting year: 2008 for 2008/09", validators=[refuse_implausible_year]
+    )
     comparator = models.ForeignKey(ComparatorGroup, on_delete=models.PROTECT, related_name="benchmarks")
     value = models.DecimalField(max_digits=12, decimal_places=3)
 
@@ -318,10 +361,10 @@ class Benchmark(models.Model):
 
 class Commentary(models.Model):
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="commentaries")
-    period = models.DateField()
-    commentary = models.TextField(blank=True)
-    current_activities = models.TextField(blank=True)
-    best_practice = models.TextField(blank=True)
+    period = models.DateField(validators=[refuse_implausible_date])
+    commentary = models.TextField(blank=True, validators=text_validators(NOTE_MAX_LENGTH))
+    current_activities = models.TextField(blank=True, validators=text_validators(NOTE_MAX_LENGTH))
+    best_practice = models.TextField(blank=True, validators=text_validators(NOTE_MAX_LENGTH))
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
     updated_at = models.DateTimeField(default=timezone.now)
 

@@ -8,18 +8,25 @@ Re-importing the same file changes nothing: actions match by ref, milestones by
 action and description, progress notes by month, status and text.
 """
 
-import csv
 import datetime
-import io
 import re
 from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.utils import timezone
 
-from plans.importing import ImportRefused, Problem, decode_text, normalise
+from plans.importing import ImportRefused, Problem, normalise, read_csv, read_workbook
 from plans.models import Action, LockedMonth, Person, Plan, Theme
 from safeguarding import dates
+from safeguarding.text import (
+    DESCRIPTION_MAX_LENGTH,
+    EARLIEST_DATE,
+    LONG_TEXT_MAX_LENGTH,
+    NOTE_MAX_LENGTH,
+    control_character_error,
+    date_range_error,
+    length_error,
+)
 
 from .models import Milestone, ProgressUpdate
 from .status import Status
@@ -112,27 +119,11 @@ def read_table(name, content: bytes):
     """-> (header cells, [row cells]) from .xlsx or .csv; cells are str, date or number."""
     lower = name.lower()
     if lower.endswith(".xlsx"):
-        from openpyxl import load_workbook
-
-        try:
-            workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-        except Exception as error:  # openpyxl raises many kinds for a damaged file
-            raise ImportRefused(
-                [Problem(0, "File", f"this is not a readable .xlsx workbook ({error.__class__.__name__}).")]
-            ) from error
-        sheet = workbook.worksheets[0]
-        rows = [list(row) for row in sheet.iter_rows(values_only=True)]
-        extra = {ws.title: [list(r) for r in ws.iter_rows(values_only=True)] for ws in workbook.worksheets[1:]}
+        sheets = list(read_workbook(content).items())
+        rows = sheets[0][1]
+        extra = dict(sheets[1:])
     elif lower.endswith(".csv"):
-        text = decode_text(content)
-        try:
-            try:
-                dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-            except csv.Error:
-                dialect = csv.excel
-            rows = list(csv.reader(io.StringIO(text), dialect))
-        except csv.Error as error:
-            raise ImportRefused([Problem(0, "File", f"this could not be read as a CSV file ({error}).")]) from error
+        rows = read_csv(content)
         extra = {}
     else:
         raise ImportRefused([Problem(0, "File", "choose an .xlsx or .csv file.")])
@@ -215,6 +206,21 @@ def parse_status(word, note):
     return Status.NOT_STARTED
 
 
+def month_problem(month):
+    """Why a reporting month read from a file cannot be written (too early, or in the future), or None."""
+    if month is None:
+        return None
+    if month > dates.current_month():
+        return (
+            f"{dates.month_label(month)} is in the future: progress can be reported for "
+            f"{dates.month_label(dates.current_month())} or an earlier month."
+        )
+    if date_range_error(month):
+        earliest = dates.month_label(EARLIEST_DATE)
+        return f"{dates.month_label(month)} is too early: a reporting month is {earliest} or later."
+    return None
+
+
 def note_month(note):
     match = NOTE_MONTH.match(note or "")
     return dates.parse_month(match.group(1).replace(".", "")) if match else None
@@ -240,6 +246,41 @@ class Row:
     source: str
 
 
+# The longest text each column may hold: the model field's own max_length where it has one (so a
+# 250-character theme is refused here, not by PostgreSQL), else the text rules of safeguarding/text.py.
+TEXT_LIMITS = {
+    "ref": Action._meta.get_field("ref").max_length,
+    "action": DESCRIPTION_MAX_LENGTH,
+    "action_lead": Person._meta.get_field("name").max_length,
+    "milestone": DESCRIPTION_MAX_LENGTH,
+    "status": 50,
+    "note": NOTE_MAX_LENGTH,
+    "lead": Person._meta.get_field("name").max_length,
+    "theme": Theme._meta.get_field("name").max_length,
+    "outcome": LONG_TEXT_MAX_LENGTH,
+    "source": LONG_TEXT_MAX_LENGTH,
+    "lead_email": Person._meta.get_field("email").max_length,
+    "agency": Person._meta.get_field("agency").max_length,
+}
+AGENCIES = {
+    **{value.lower(): value for value in Person.Agency.values},
+    **{label.lower(): value for value, label in Person.Agency.choices},
+}
+
+
+def text_problems(number, values, labels=LABELS):
+    """Control characters and over-long text in a row's cells, each named by row and column."""
+    problems = []
+    for column, limit in TEXT_LIMITS.items():
+        value = values.get(column)
+        if not isinstance(value, str):
+            continue
+        problem = control_character_error(value) or length_error(value, limit)
+        if problem:
+            problems.append(Problem(number, labels[column], problem))
+    return problems
+
+
 def cell(row, mapping, column):
     position = mapping.get(column)
     if position is None or position >= len(row):
@@ -260,6 +301,22 @@ def parse_rows(header_index, header, body):
             continue
         if normalise(values["milestone"]) in COLUMNS["milestone"]:
             continue  # the header repeated on a later page
+        refused = text_problems(number, values)
+        if (
+            values["agency"]
+            and normalise(values["agency"]) not in AGENCIES
+            and normalise(values["agency"]) not in SAME_AS_ABOVE
+        ):
+            refused.append(
+                Problem(
+                    number,
+                    "Agency",
+                    f"'{values['agency'][:40]}' is not an agency: use one of {', '.join(Person.Agency.values)}.",
+                )
+            )
+        if refused:
+            problems += refused
+            continue
         for column in ("action_lead", "lead", "theme", "agency"):
             if normalise(values[column]) in SAME_AS_ABOVE:
                 values[column] = previous.get(column, "")
@@ -270,6 +327,10 @@ def parse_rows(header_index, header, body):
             match = REF_AND_TITLE.match(action_text)
             if match:
                 ref, action_text = match.group(1), match.group(2).strip()
+            problem = length_error(ref, TEXT_LIMITS["ref"])
+            if problem:
+                problems.append(Problem(number, "Ref", problem))
+                continue
         if ref or action_text:
             if not ref:
                 problems.append(
@@ -307,6 +368,10 @@ def parse_rows(header_index, header, body):
         except ValueError as error:
             problems.append(Problem(number, "Due Date", str(error)))
             due = None
+        for label, value in (("Planned Start Date", planned), ("Due Date", due)):
+            problem = date_range_error(value)
+            if problem:
+                problems.append(Problem(number, label, problem))
         if planned and due and due < planned:
             problems.append(
                 Problem(number, "Due Date", f"{due:%d %b %Y} is before the planned start date {planned:%d %b %Y}.")
@@ -320,6 +385,9 @@ def parse_rows(header_index, header, body):
         month = note_month(note)
         if note and not month:
             month = dates.current_month()
+        problem = month_problem(month)
+        if problem:
+            problems.append(Problem(number, "Progress Note", problem))
         if status == Status.NOT_ON_TRACK and not note:
             problems.append(Problem(number, "Progress Note", "a milestone not on track needs a note saying why."))
         lead = values["lead"] or values["action_lead"] or previous.get("action_lead", "")
@@ -364,12 +432,11 @@ def _person(plan, name, people, summary, email="", agency=""):
         name__iexact=re.sub(r"\s+", " ", name).strip()
     ).first()
     if person is None:
-        agencies = {a.lower(): a for a in Person.Agency.values}
         person = Person.objects.create(
             owner=plan.owner,
             name=re.sub(r"\s+", " ", name).strip(),
             email=email,
-            agency=agencies.get(agency.lower(), Person.Agency.OTHER),
+            agency=AGENCIES.get(normalise(agency), Person.Agency.OTHER),
         )
         summary.people_created.append(person.name)
     people[key] = person
@@ -382,22 +449,25 @@ def plan_import(*, plan_name, filename, content: bytes, dry_run=False, author=No
     rows, problems = parse_rows(header_index, header, body)
     if not rows and not problems:
         problems.append(Problem(0, "File", "there are no milestone rows under the header."))
-    history = parse_history(extra.get("Progress history")) if extra else []
+    history, history_problems = parse_history(extra.get("Progress history")) if extra else ([], [])
+    problems += history_problems
     plan = Plan.objects.filter(name=plan_name).first()
     if plan is None and owner is None:
         problems.append(Problem(0, "Plan", "a new plan needs the organisation that owns it."))
     if plan:
         locked = set(LockedMonth.objects.filter(plan=plan).values_list("month", flat=True))
         for row in rows:
-            if row.note and row.month in locked and not _same_update_exists(plan, row):
-                problems.append(
-                    Problem(
-                        row.number,
-                        "Progress Note",
-                        f"{dates.month_label(row.month)} is locked (its snapshot has been taken): "
-                        "report on a later month.",
-                    )
-                )
+            if (
+                row.note
+                and row.month in locked
+                and not _same_update_exists(plan, row.ref, row.milestone, row.month, row.note)
+            ):
+                problems.append(Problem(row.number, "Progress Note", _locked_message(row.month)))
+        for entry in history:
+            if entry.month in locked and not _same_update_exists(
+                plan, entry.ref, entry.milestone, entry.month, entry.note, entry.status
+            ):
+                problems.append(Problem(entry.number, f"{HISTORY_SHEET} sheet, Month", _locked_message(entry.month)))
     if problems:
         raise ImportRefused(problems)
     summary = ImportSummary(dry_run=dry_run)
@@ -408,14 +478,20 @@ def plan_import(*, plan_name, filename, content: bytes, dry_run=False, author=No
     return summary
 
 
-def _same_update_exists(plan, row):
-    return ProgressUpdate.objects.filter(
+def _locked_message(month):
+    return f"{dates.month_label(month)} is locked (its snapshot has been taken): report on a later month."
+
+
+def _same_update_exists(plan, ref, milestone, month, note, status=None):
+    """An identical update is already there, so importing the row writes nothing (a round trip)."""
+    updates = ProgressUpdate.objects.filter(
         milestone__action__plan=plan,
-        milestone__action__ref=row.ref,
-        milestone__description=row.milestone,
-        reporting_month=row.month,
-        note=row.note,
-    ).exists()
+        milestone__action__ref=ref,
+        milestone__description=milestone,
+        reporting_month=month,
+        note=note,
+    )
+    return (updates.filter(status=status) if status else updates).exists()
 
 
 def _write(plan_name, rows, history, summary, owner=None, author=None):
@@ -509,7 +585,7 @@ def _write(plan_name, rows, history, summary, owner=None, author=None):
                     brought_in_by=author,
                 )
                 summary.updates_added += 1
-    for ref, description, month, status, note in history:
+    for _, ref, description, month, status, note in history:
         milestone = Milestone.objects.filter(action__plan=plan, action__ref=ref, description=description).first()
         if (
             milestone
@@ -529,23 +605,76 @@ def _write(plan_name, rows, history, summary, owner=None, author=None):
             summary.updates_added += 1
 
 
+HISTORY_SHEET = "Progress history"
+HISTORY_LABELS = {"ref": "Ref", "milestone": "Milestone", "month": "Month", "status": "Status", "note": "Note"}
+HISTORY_LIMITS = {
+    "ref": TEXT_LIMITS["ref"],
+    "milestone": DESCRIPTION_MAX_LENGTH,
+    "note": NOTE_MAX_LENGTH,
+    "status reason": NOTE_MAX_LENGTH,
+}
+
+
+@dataclass
+class HistoryEntry:
+    number: int
+    ref: str
+    milestone: str
+    month: datetime.date
+    status: str
+    note: str
+
+    def __iter__(self):
+        return iter((self.number, self.ref, self.milestone, self.month, self.status, self.note))
+
+
 def parse_history(rows):
-    """The 'Progress history' sheet of an export: every update, so a round trip keeps the history."""
+    """The 'Progress history' sheet of an export: every update, so a round trip keeps the history.
+    -> (entries, problems); a row that cannot be written is a problem naming the sheet, row and column."""
     if not rows:
-        return []
+        return [], []
     header = [normalise(c) for c in rows[0]]
-    index = {name: header.index(name) for name in ("ref", "milestone", "month", "status", "note") if name in header}
-    if len(index) < 5:
-        return []
-    result = []
+    index = {name: header.index(name) for name in (*HISTORY_LABELS, "status reason") if name in header}
+    if not all(name in index for name in HISTORY_LABELS):
+        return [], []
+    result, problems = [], []
     labels = {s.label.lower(): s.value for s in Status}
-    for row in rows[1:]:
-        if not row or not row[index["milestone"]]:
+
+    def where(name):
+        return f"{HISTORY_SHEET} sheet, {HISTORY_LABELS.get(name, name.capitalize())}"
+
+    for number, row in enumerate(rows[1:], start=2):
+        value = {name: row[i] if i < len(row) else None for name, i in index.items()}
+        if not value["milestone"]:
             continue
-        month = dates.parse_month(str(row[index["month"]]))
-        status = labels.get(normalise(row[index["status"]]))
-        if month and status:
-            result.append(
-                (str(row[index["ref"]]), str(row[index["milestone"]]), month, status, str(row[index["note"]] or ""))
+        refused = False
+        for name, limit in HISTORY_LIMITS.items():
+            text = value.get(name)
+            problem = isinstance(text, str) and (control_character_error(text) or length_error(text, limit))
+            if problem:
+                problems.append(Problem(number, where(name), problem))
+                refused = True
+        month = dates.parse_month(str(value["month"] or ""))
+        status = labels.get(normalise(value["status"]))
+        if month is None:
+            problems.append(
+                Problem(number, where("month"), f"'{value['month']}' is not a month: write it like 2009-10.")
             )
-    return result
+        elif problem := month_problem(month):
+            problems.append(Problem(number, where("month"), problem))
+            month = None
+        if status is None:
+            problems.append(
+                Problem(
+                    number,
+                    where("status"),
+                    f"'{value['status']}' is not a status: use {', '.join(s.label for s in Status)}.",
+                )
+            )
+        if month and status and not refused:
+            result.append(
+                HistoryEntry(
+                    number, str(value["ref"]), str(value["milestone"]), month, status, str(value["note"] or "")
+                )
+            )
+    return result, problems

@@ -8,6 +8,12 @@ from simple_history.models import HistoricalRecords
 from plans import roles
 from plans.models import Action, LockedMonth, Person, VersionedModel
 from safeguarding import dates
+from safeguarding.text import (
+    DESCRIPTION_MAX_LENGTH,
+    NOTE_MAX_LENGTH,
+    refuse_implausible_date,
+    text_validators,
+)
 
 from .querysets import AppendOnlyError, AppendOnlyQuerySet, MilestoneQuerySet, ProgressUpdateQuerySet
 from .status import Status, status_flags
@@ -15,12 +21,12 @@ from .status import Status, status_flags
 
 class Milestone(VersionedModel):
     action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="milestones")
-    description = models.TextField()
-    planned_start = models.DateField("planned start date", null=True, blank=True)
+    description = models.TextField(validators=text_validators(DESCRIPTION_MAX_LENGTH))
+    planned_start = models.DateField("planned start date", null=True, blank=True, validators=[refuse_implausible_date])
     # The original due date is never overwritten: a re-plan sets revised_due_date.
     # Null only for milestones brought in from a report that printed no due date.
-    due_date = models.DateField("due date", null=True, blank=True)
-    revised_due_date = models.DateField("revised due date", null=True, blank=True)
+    due_date = models.DateField("due date", null=True, blank=True, validators=[refuse_implausible_date])
+    revised_due_date = models.DateField("revised due date", null=True, blank=True, validators=[refuse_implausible_date])
     lead = models.ForeignKey(
         Person, on_delete=models.PROTECT, related_name="milestones_led", verbose_name="milestone lead"
     )
@@ -123,12 +129,15 @@ class ProgressUpdate(AppendOnlyModel):
         LOADED = "loaded", "Loaded from an earlier report"
 
     milestone = models.ForeignKey(Milestone, on_delete=models.PROTECT, related_name="updates")
-    reporting_month = models.DateField(help_text="The month this update reports on (stored as its first day).")
+    reporting_month = models.DateField(
+        help_text="The month this update reports on (stored as its first day).", validators=[refuse_implausible_date]
+    )
     status = models.CharField(max_length=20, choices=Status.choices)
-    note = models.TextField("progress note", blank=True)
+    note = models.TextField("progress note", blank=True, validators=text_validators(NOTE_MAX_LENGTH))
     status_reason = models.TextField(
         "reason for keeping this status",
         blank=True,
+        validators=text_validators(NOTE_MAX_LENGTH),
         help_text="Needed when the status disagrees with the milestone's dates; shown in the reports.",
     )
     author = models.ForeignKey(
@@ -157,6 +166,7 @@ class ProgressUpdate(AppendOnlyModel):
         ordering = ["-reporting_month", "-created_at", "-id"]
         indexes = [models.Index(fields=["milestone", "-reporting_month", "-created_at"])]
         constraints = [
+            models.CheckConstraint(condition=models.Q(status__in=Status.values), name="progress_update_status_valid"),
             models.CheckConstraint(
                 condition=models.Q(source__in=["submitted", "imported", "loaded"]), name="progress_update_source_known"
             ),
@@ -207,16 +217,19 @@ class ProgressUpdate(AppendOnlyModel):
         return reviews[0] if reviews else None
 
 
+class ReviewDecision(models.TextChoices):
+    SIGNED_OFF = "signed_off", "Signed off"
+    RETURNED = "returned", "Returned"
+
+
 class UpdateReview(AppendOnlyModel):
     """The action lead or programme manager signs off a progress update, or returns it with a comment."""
 
-    class Decision(models.TextChoices):
-        SIGNED_OFF = "signed_off", "Signed off"
-        RETURNED = "returned", "Returned"
+    Decision = ReviewDecision
 
     update = models.ForeignKey(ProgressUpdate, on_delete=models.PROTECT, related_name="reviews")
     decision = models.CharField(max_length=12, choices=Decision.choices)
-    comment = models.TextField(blank=True)
+    comment = models.TextField(blank=True, validators=text_validators(NOTE_MAX_LENGTH))
     reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="update_reviews")
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
@@ -224,6 +237,11 @@ class UpdateReview(AppendOnlyModel):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(decision__in=ReviewDecision.values), name="update_review_decision_valid"
+            )
+        ]
 
     def __str__(self):
         return f"{self.get_decision_display()}: {self.update}"
@@ -243,11 +261,13 @@ class SlippageRecord(AppendOnlyModel):
 
     milestone = models.ForeignKey(Milestone, on_delete=models.PROTECT, related_name="slippage_records")
     # Blank only in records taken from an old report (seed 1.01 gives none); the form requires it.
-    reason_for_slippage = models.TextField(blank=True)
-    actions_to_achieve = models.TextField("actions to achieve milestone", blank=True)
-    support_required = models.TextField(blank=True)
-    revised_completion_date = models.DateField(null=True, blank=True)
-    other_milestones_impacted = models.TextField(blank=True)
+    reason_for_slippage = models.TextField(blank=True, validators=text_validators(NOTE_MAX_LENGTH))
+    actions_to_achieve = models.TextField(
+        "actions to achieve milestone", blank=True, validators=text_validators(NOTE_MAX_LENGTH)
+    )
+    support_required = models.TextField(blank=True, validators=text_validators(NOTE_MAX_LENGTH))
+    revised_completion_date = models.DateField(null=True, blank=True, validators=[refuse_implausible_date])
+    other_milestones_impacted = models.TextField(blank=True, validators=text_validators(NOTE_MAX_LENGTH))
     replaced_due_date = models.DateField(
         null=True, blank=True, editable=False, help_text="The due date in force before this record re-planned it."
     )
@@ -278,13 +298,16 @@ class SlippageRecord(AppendOnlyModel):
             )
 
 
+class NotificationKind(models.TextChoices):
+    REMINDER = "reminder", "Reminder"
+    ESCALATION = "escalation", "Escalation"
+    DIGEST = "digest", "Weekly digest"
+
+
 class Notification(models.Model):
     """A reminder, escalation or digest email sent: recorded so a job run twice never sends twice."""
 
-    class Kind(models.TextChoices):
-        REMINDER = "reminder", "Reminder"
-        ESCALATION = "escalation", "Escalation"
-        DIGEST = "digest", "Weekly digest"
+    Kind = NotificationKind
 
     kind = models.CharField(max_length=12, choices=Kind.choices)
     plan = models.ForeignKey("plans.Plan", on_delete=models.CASCADE, related_name="notifications")
@@ -297,7 +320,10 @@ class Notification(models.Model):
     class Meta:
         ordering = ["-sent_at"]
         constraints = [
-            models.UniqueConstraint(fields=["kind", "plan", "month", "recipient"], name="unique_notification")
+            models.UniqueConstraint(fields=["kind", "plan", "month", "recipient"], name="unique_notification"),
+            models.CheckConstraint(
+                condition=models.Q(kind__in=NotificationKind.values), name="notification_kind_valid"
+            ),
         ]
 
     def __str__(self):

@@ -32,3 +32,167 @@ def decode_text(content):
 
 def normalise(cell):
     return re.sub(r"\s+", " ", str(cell or "")).strip().lower().rstrip(":")
+
+
+# Limits on what an import reads. A milestone report is a few hundred rows and under twenty
+# columns; an export of a 2,000-milestone plan with its history is about 10,000 rows. Each can be
+# overridden in settings (IMPORT_MAX_ROWS...). They are checked while streaming, so a hostile
+# file is refused after reading at most the limit, never after building what it declares.
+IMPORT_LIMITS = {
+    "IMPORT_MAX_BYTES": 5 * 1024 * 1024,  # the upload itself (the web form says 5 MB too)
+    "IMPORT_MAX_UNZIPPED_BYTES": 50 * 1024 * 1024,  # all parts of an .xlsx, decompressed
+    "IMPORT_MAX_ROWS": 20_000,  # per sheet
+    "IMPORT_MAX_COLUMNS": 60,  # per row, counting to the last cell with a value
+}
+
+
+def import_limit(name):
+    from django.conf import settings
+
+    return getattr(settings, name, IMPORT_LIMITS[name])
+
+
+def _refuse(message):
+    raise ImportRefused([Problem(0, "File", message)])
+
+
+def _check_width(row, sheet, number, max_columns):
+    width = len(row)
+    while width and row[width - 1] in (None, ""):
+        width -= 1
+    if width > max_columns:
+        _refuse(
+            f"{sheet}row {number} has {width:,} columns; an import reads at most {max_columns:,} "
+            "(remove the extra columns and try again)."
+        )
+    return list(row[:width])
+
+
+def _too_many_rows(sheet, max_rows):
+    _refuse(f"{sheet}has more than {max_rows:,} rows; an import reads at most {max_rows:,} (split the file).")
+
+
+def _column_number(reference):
+    number = 0
+    for letter in reference:
+        if not "A" <= letter <= "Z":
+            break
+        number = number * 26 + ord(letter) - 64
+    return number
+
+
+def _scan_sheet(source, label, max_rows, max_columns):
+    """Count a sheet's real rows and the columns holding values, from its XML as it streams (expat,
+    no cells built): refuses at the first row past max_rows or value past max_columns, however many
+    rows and columns the sheet declares, or would make openpyxl pad out to."""
+    from xml.parsers import expat
+
+    parser = expat.ParserCreate()
+    state = {"row": 0, "column": 0}
+
+    def start(name, attrs):
+        local = name.rpartition(":")[2]
+        if local == "row":
+            reference = attrs.get("r", "")
+            state["row"] = int(reference) if reference.isdigit() else state["row"] + 1
+            state["column"] = 0
+            if state["row"] > max_rows:
+                _too_many_rows(label, max_rows)
+        elif local == "c":
+            reference = attrs.get("r", "")
+            state["column"] = _column_number(reference) if reference else state["column"] + 1
+        elif local in ("v", "is", "f") and state["column"] > max_columns:
+            width = state["column"]
+            _refuse(
+                f"{label}row {state['row']} has {width:,} columns; an import reads at most {max_columns:,} "
+                "(remove the extra columns and try again)."
+            )
+
+    parser.StartElementHandler = start
+    while chunk := source.read(1 << 16):
+        parser.Parse(chunk, False)
+    parser.Parse(b"", True)
+
+
+def check_upload_size(content):
+    limit = import_limit("IMPORT_MAX_BYTES")
+    if len(content) > limit:
+        _refuse(f"the file is {len(content) / 1024 / 1024:.1f} MB; the limit is {limit / 1024 / 1024:.0f} MB.")
+
+
+def read_workbook(content):
+    """Every sheet of an .xlsx as {title: [row values]}, in order, within the limits.
+
+    Read-only (streamed) with the sheet's declared dimension ignored: a sheet claiming
+    A1:XFD1048576 is read for the cells it really has, and refused as soon as it passes the row
+    or column limit. The zip's parts are summed (as declared; zipfile never inflates a part past
+    its declared size) before anything is decompressed.
+    """
+    import io
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    check_upload_size(content)
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            unzipped = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, ValueError, OSError) as error:
+        raise ImportRefused(
+            [Problem(0, "File", f"this is not a readable .xlsx workbook ({error.__class__.__name__}).")]
+        ) from error
+    limit = import_limit("IMPORT_MAX_UNZIPPED_BYTES")
+    if unzipped > limit:
+        _refuse(
+            f"this workbook unpacks to {unzipped / 1024 / 1024:,.0f} MB; an import reads at most "
+            f"{limit / 1024 / 1024:.0f} MB (save it again without unused sheets, or as .csv)."
+        )
+    max_rows, max_columns = import_limit("IMPORT_MAX_ROWS"), import_limit("IMPORT_MAX_COLUMNS")
+    try:
+        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        for worksheet in workbook.worksheets:
+            # _get_source() is how openpyxl's read-only sheet opens its own XML part.
+            with worksheet._get_source() as source:
+                _scan_sheet(source, f"The sheet '{worksheet.title}' ", max_rows, max_columns)
+        sheets = {}
+        for worksheet in workbook.worksheets:
+            worksheet.reset_dimensions()  # never trust <dimension ref=...>: read the cells there are
+            label = f"The sheet '{worksheet.title}' "
+            rows = []
+            # The scan found no value past max_columns, so nothing is lost by not building wider rows.
+            for number, row in enumerate(worksheet.iter_rows(max_col=max_columns, values_only=True), start=1):
+                rows.append(_check_width(row, label, number, max_columns))
+            sheets[worksheet.title] = rows
+        workbook.close()
+    except ImportRefused:
+        raise
+    except Exception as error:  # openpyxl raises many kinds for a damaged file
+        raise ImportRefused(
+            [Problem(0, "File", f"this is not a readable .xlsx workbook ({error.__class__.__name__}).")]
+        ) from error
+    if not sheets:
+        _refuse("this workbook has no sheets.")
+    return sheets
+
+
+def read_csv(content):
+    """A .csv as [row values] within the same limits, streamed."""
+    import csv
+    import io
+
+    check_upload_size(content)
+    text = decode_text(content)
+    max_rows, max_columns = import_limit("IMPORT_MAX_ROWS"), import_limit("IMPORT_MAX_COLUMNS")
+    rows = []
+    try:
+        try:
+            dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+        except csv.Error:
+            dialect = csv.excel
+        for number, row in enumerate(csv.reader(io.StringIO(text), dialect), start=1):
+            if number > max_rows:
+                _too_many_rows("The file ", max_rows)
+            rows.append(_check_width(row, "The file's ", number, max_columns))
+    except csv.Error as error:
+        raise ImportRefused([Problem(0, "File", f"this could not be read as a CSV file ({error}).")]) from error
+    return rows

@@ -10,6 +10,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from safeguarding import dates
+from safeguarding.text import DESCRIPTION_MAX_LENGTH, LONG_TEXT_MAX_LENGTH, text_errors
 
 
 class ConcurrentEdit(Exception):
@@ -143,8 +144,12 @@ class Plan(models.Model):
         return reverse("milestones:plan", args=[self.pk])
 
     def clean(self):
+        # Text rules in clean(), not field validators: no migration in this app for them.
+        errors = text_errors(self, {"name": 200, "organisation": 200, "purpose": LONG_TEXT_MAX_LENGTH})
         if self.period_start and self.period_end and self.period_end < self.period_start:
-            raise ValidationError({"period_end": "The period cannot end before it starts."})
+            errors["period_end"] = "The period cannot end before it starts."
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def group_label_plural(self):
@@ -212,6 +217,11 @@ class Theme(models.Model):
     def __str__(self):
         return self.name
 
+    def clean(self):
+        errors = text_errors(self, {"name": 200})
+        if errors:
+            raise ValidationError(errors)
+
 
 class PersonQuerySet(models.QuerySet):
     def for_plan(self, plan):
@@ -274,8 +284,11 @@ class Person(models.Model):
 
     def clean(self):
         self.name = (self.name or "").strip()
+        errors = text_errors(self, {"name": 200, "job_title": 200, "organisation": 200})
         if not self.name:
-            raise ValidationError({"name": "Give the lead's name."})
+            errors["name"] = "Give the lead's name."
+        if errors:
+            raise ValidationError(errors)
 
 
 def ref_sort_key(ref: str) -> str:
@@ -325,8 +338,19 @@ class Action(VersionedModel):
         super().save(*args, **kwargs)
 
     def clean(self):
+        errors = text_errors(
+            self,
+            {
+                "ref": 20,
+                "title": DESCRIPTION_MAX_LENGTH,
+                "expected_outcome": LONG_TEXT_MAX_LENGTH,
+                "sources": LONG_TEXT_MAX_LENGTH,
+            },
+        )
         if self.theme_id and self.plan_id and self.theme.plan_id != self.plan_id:
-            raise ValidationError({"theme": "Choose a theme of this plan."})
+            errors["theme"] = "Choose a theme of this plan."
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def source_list(self):
@@ -346,6 +370,11 @@ class GlossaryTerm(models.Model):
 
     def __str__(self):
         return self.term
+
+    def clean(self):
+        errors = text_errors(self, {"term": 50, "definition": LONG_TEXT_MAX_LENGTH})
+        if errors:
+            raise ValidationError(errors)
 
 
 class LockedMonth(models.Model):

