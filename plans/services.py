@@ -52,7 +52,7 @@ def _strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
-def instance_save(instance, *, actor, duplicates=None, problems=None, clash_message=None, update_fields=None):
+def instance_save(instance, *, actor, duplicates=None, problems=None, clash_message=None, exclude=None):
     """Validate and save one record.
 
     `problems` maps a field name (or NON_FIELD_ERRORS) to a message of the caller's own rules
@@ -60,11 +60,12 @@ def instance_save(instance, *, actor, duplicates=None, problems=None, clash_mess
     name to the plain-English message for a clash the caller found (or None when there is none);
     it replaces Django's generic "X with this Plan and Name already
     exists". `clash_message` is what to say if the database still refuses a duplicate (two saves
-    at once); it is never an IntegrityError.
+    at once); it is never an IntegrityError. `exclude` names fields whose own checks full_clean
+    should skip (the model's clean() checks them instead).
     """
     errors = {}
     try:
-        instance.full_clean()
+        instance.full_clean(exclude=exclude)
     except ValidationError as error:
         errors = error.update_error_dict({})
     plain = {field: message for field, message in (duplicates or {}).items() if message}
@@ -86,7 +87,7 @@ def instance_save(instance, *, actor, duplicates=None, problems=None, clash_mess
         instance._history_user = actor  # django-simple-history names the author of this change
     try:
         with transaction.atomic():
-            instance.save(update_fields=update_fields)
+            instance.save()
     except IntegrityError as error:
         raise ValidationError(clash_message or "This would duplicate an existing record.") from error
     return instance

@@ -141,6 +141,11 @@ def render_job_execute(job_id):
 # made the change. actor=None is a system load (the demo's pack document): no check, no author.
 
 
+def _pack_save(pack, actor):
+    # No appendices is a valid pack (the field is not marked blank); CommitteePack.clean checks the kinds.
+    return instance_save(pack, actor=actor, exclude=["appendices"] if pack.appendices == [] else None)
+
+
 def _pack_section_save(section, actor):
     instance_save(section, actor=actor)
     # The pack's saved PDF is now out of date.
@@ -157,14 +162,14 @@ def pack_create(*, actor, plan, **fields):
     pack = fields_assign(CommitteePack(plan=plan), fields, fixed=("plan",))
     if actor is not None:
         pack.created_by = actor
-    return instance_save(pack, actor=actor)
+    return _pack_save(pack, actor)
 
 
 @transaction.atomic
 def pack_update(*, actor, pack, **fields):
     permission_check(actor, "plans.change_plan", pack.plan)
     fields_assign(pack, fields, fixed=("plan",))
-    return instance_save(pack, actor=actor)
+    return _pack_save(pack, actor)
 
 
 @transaction.atomic
