@@ -9,10 +9,10 @@ from plans import roles
 from plans.audit import audit_entries
 from plans.models import Plan
 from plans.permissions import check_plan_permission
-from plans.views import EditFormMixin, PlanChildMixin, PlanObjectMixin
+from plans.views import EditFormMixin, PlanChildMixin, PlanObjectMixin, form_data
 from safeguarding.redirects import safe_next_url
 
-from . import selectors
+from . import selectors, services
 from .forms import (
     AsAtForm,
     BenchmarkForm,
@@ -77,6 +77,9 @@ class SectionCreateView(IndicatorEditorMixin, PlanChildMixin, CreateView):
     heading = "New indicator section in {plan}"
     success_message = "Section {obj} added."
 
+    def write(self, form):
+        return services.section_create(actor=self.request.user, plan=self.plan, **form_data(form))
+
     def get_success_url(self):
         return reverse("indicators:list", args=[self.plan.pk])
 
@@ -85,6 +88,9 @@ class IndicatorCreateView(IndicatorEditorMixin, PlanChildMixin, CreateView):
     form_class = IndicatorForm
     heading = "New indicator in {plan}"
     success_message = "Indicator {obj.code} added."
+
+    def write(self, form):
+        return services.indicator_create(actor=self.request.user, plan=self.plan, **form_data(form))
 
     def get_success_url(self):
         return self.object.get_absolute_url()
@@ -96,6 +102,9 @@ class IndicatorUpdateView(IndicatorEditorMixin, PlanObjectMixin, UpdateView):
     heading = "Edit {obj.code}"
     success_message = "{obj.code} saved."
 
+    def write(self, form):
+        return services.indicator_update(actor=self.request.user, indicator=self.object, **form_data(form))
+
     def get_success_url(self):
         return self.object.get_absolute_url()
 
@@ -106,6 +115,9 @@ class ComparatorGroupCreateView(IndicatorEditorMixin, EditFormMixin, CreateView)
     form_class = ComparatorGroupForm
     heading = "New comparator group"
     success_message = "Comparator group {obj} added."
+
+    def write(self, form):
+        return services.comparator_group_create(actor=self.request.user, **form_data(form))
 
     def check_permission_without_plan(self):
         # Comparator groups are shared by every plan: anyone who edits some plan's indicators may add one.
@@ -150,9 +162,10 @@ class ValueCreateView(IndicatorChildMixin, CreateView):
     heading = "Enter a figure for {indicator.code}"
     success_message = "Figure for {obj.label} saved."
 
-    def form_valid(self, form):
-        form.instance.entered_by = self.request.user
-        return super().form_valid(form)
+    def write(self, form):
+        return services.indicator_value_upsert(
+            actor=self.request.user, indicator=self.indicator, figure=self.object, **form_data(form)
+        )
 
 
 class ValueUpdateView(ValueCreateView, UpdateView):
@@ -165,6 +178,11 @@ class YearCreateView(IndicatorChildMixin, CreateView):
     heading = "Target and outturn for {indicator.code}"
     success_message = "{obj.label} target saved."
 
+    def write(self, form):
+        return services.indicator_year_upsert(
+            actor=self.request.user, indicator=self.indicator, target_year=self.object, **form_data(form)
+        )
+
 
 class YearUpdateView(YearCreateView, UpdateView):
     model = IndicatorYear
@@ -175,6 +193,11 @@ class BenchmarkCreateView(IndicatorChildMixin, CreateView):
     form_class = BenchmarkForm
     heading = "Benchmark for {indicator.code}"
     success_message = "Benchmark saved."
+
+    def write(self, form):
+        return services.benchmark_upsert(
+            actor=self.request.user, indicator=self.indicator, benchmark=self.object, **form_data(form)
+        )
 
 
 class BenchmarkUpdateView(BenchmarkCreateView, UpdateView):
@@ -187,9 +210,10 @@ class CommentaryCreateView(IndicatorChildMixin, CreateView):
     heading = "Commentary on {indicator.code}"
     success_message = "Commentary for {obj.label} saved."
 
-    def form_valid(self, form):
-        form.instance.author = self.request.user
-        return super().form_valid(form)
+    def write(self, form):
+        return services.commentary_upsert(
+            actor=self.request.user, indicator=self.indicator, entry=self.object, **form_data(form)
+        )
 
 
 class CommentaryUpdateView(CommentaryCreateView, UpdateView):

@@ -1,12 +1,13 @@
 """Pages for plans, themes, actions and people. Writes are for the programme manager."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.views.generic import CreateView, DetailView, ListView, UpdateView
 
-from . import roles
+from . import roles, services
 from .forms import ActionForm, GlossaryTermForm, PersonForm, PlanApprovalForm, PlanForm, PlanVersionForm, ThemeForm
 from .models import Action, ConcurrentEdit, GlossaryTerm, Person, Plan, Theme
 from .permissions import check_plan_permission
@@ -38,6 +39,24 @@ class PlanAboutView(DetailView):
         return plan
 
 
+def form_data(form, *, leave_out=()):
+    """The model fields the form edits, as typed and cleaned: the keyword arguments of a service."""
+    return {
+        name: form.cleaned_data[name]
+        for name in form._meta.fields
+        if name in form.cleaned_data and name not in leave_out
+    }
+
+
+def errors_to_form(form, refused: ValidationError):
+    """Show a service's refusal on the form: beside the field it names, else above the form."""
+    if not hasattr(refused, "error_dict"):
+        form.add_error(None, refused)
+        return
+    for field, errors in refused.error_dict.items():
+        form.add_error(field if field in form.fields and field != NON_FIELD_ERRORS else None, errors)
+
+
 class EditFormMixin:
     """Shared by every create/edit page: one template, a success message, and the permission check.
 
@@ -62,14 +81,23 @@ class EditFormMixin:
     def check_permission_without_plan(self):
         return False
 
+    def write(self, form):
+        """Save through the record's service (services.<entity>_<action>) and return the record:
+        the form reads and checks what was typed; the service decides what is saved.
+        Pages whose record has no service yet (milestones) still save the form itself."""
+        return form.save()
+
     def form_valid(self, form):
         try:
-            response = super().form_valid(form)
+            self.object = self.write(form)
         except ConcurrentEdit as clash:  # saved by someone else between the check and the save
             form.add_error(None, str(clash))
             return self.form_invalid(form)
+        except ValidationError as refused:
+            errors_to_form(form, refused)
+            return self.form_invalid(form)
         messages.success(self.request, self.success_message.format(obj=self.object))
-        return response
+        return HttpResponseRedirect(self.get_success_url())
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -115,6 +143,9 @@ class PlanCreateView(EditFormMixin, CreateView):
     heading = "New plan"
     success_message = "Plan created."
 
+    def write(self, form):
+        return services.plan_create(actor=self.request.user, **form_data(form))
+
     def check_permission_without_plan(self):
         return self.request.user.has_perm("plans.add_plan")
 
@@ -127,6 +158,9 @@ class PlanUpdateView(EditFormMixin, UpdateView):
     form_class = PlanForm
     heading = "Edit plan settings"
     success_message = "Plan settings saved."
+
+    def write(self, form):
+        return services.plan_update(actor=self.request.user, plan=self.object, **form_data(form))
 
     def dispatch(self, request, *args, **kwargs):
         self.plan = get_object_or_404(Plan, pk=kwargs["pk"])
@@ -148,12 +182,18 @@ class ThemeCreateView(PlanChildMixin, CreateView):
     heading = "New {plan.group_label} in {plan}"
     success_message = "{obj} added."
 
+    def write(self, form):
+        return services.theme_create(actor=self.request.user, plan=self.plan, **form_data(form))
+
 
 class ThemeUpdateView(PlanObjectMixin, UpdateView):
     model = Theme
     form_class = ThemeForm
     heading = "Edit {obj}"
     success_message = "{obj} saved."
+
+    def write(self, form):
+        return services.theme_update(actor=self.request.user, theme=self.object, **form_data(form))
 
 
 class ActionCreateView(PlanChildMixin, CreateView):
@@ -162,6 +202,9 @@ class ActionCreateView(PlanChildMixin, CreateView):
     heading = "New action in {plan}"
     success_message = "Action {obj.ref} added."
 
+    def write(self, form):
+        return services.action_create(actor=self.request.user, plan=self.plan, **form_data(form))
+
 
 class ActionUpdateView(PlanObjectMixin, UpdateView):
     model = Action
@@ -169,11 +212,22 @@ class ActionUpdateView(PlanObjectMixin, UpdateView):
     heading = "Edit action {obj.ref}"
     success_message = "Action {obj.ref} saved."
 
+    def write(self, form):
+        return services.action_update(
+            actor=self.request.user,
+            action=self.object,
+            expected_version=form.cleaned_data.get("opened_version"),
+            **form_data(form),
+        )
+
 
 class PlanVersionCreateView(PlanChildMixin, CreateView):
     form_class = PlanVersionForm
     heading = "New version of {plan}"
     success_message = "Version {obj.label} recorded."
+
+    def write(self, form):
+        return services.plan_version_create(actor=self.request.user, plan=self.plan, **form_data(form))
 
     def get_success_url(self):
         return reverse("plans:about", args=[self.plan.pk])
@@ -184,6 +238,9 @@ class PlanApprovalCreateView(PlanChildMixin, CreateView):
     heading = "Record an approval of {plan}"
     success_message = "Approval recorded."
 
+    def write(self, form):
+        return services.plan_approval_create(actor=self.request.user, plan=self.plan, **form_data(form))
+
     def get_success_url(self):
         return reverse("plans:about", args=[self.plan.pk])
 
@@ -192,6 +249,9 @@ class GlossaryTermCreateView(PlanChildMixin, CreateView):
     form_class = GlossaryTermForm
     heading = "New glossary term for {plan}"
     success_message = "{obj} added to the glossary."
+
+    def write(self, form):
+        return services.glossary_term_create(actor=self.request.user, plan=self.plan, **form_data(form))
 
     def get_success_url(self):
         return reverse("plans:about", args=[self.plan.pk])
@@ -202,6 +262,9 @@ class GlossaryTermUpdateView(PlanObjectMixin, UpdateView):
     form_class = GlossaryTermForm
     heading = "Edit glossary term {obj}"
     success_message = "{obj} saved."
+
+    def write(self, form):
+        return services.glossary_term_update(actor=self.request.user, entry=self.object, **form_data(form))
 
     def get_success_url(self):
         return reverse("plans:about", args=[self.plan.pk])
@@ -231,6 +294,9 @@ class PersonCreateView(EditFormMixin, CreateView):
     heading = "New lead"
     success_message = "{obj} added."
 
+    def write(self, form):
+        return services.person_create(actor=self.request.user, **form_data(form))
+
     def check_permission_without_plan(self):
         return self.request.user.has_perm("plans.manage_people")
 
@@ -250,3 +316,6 @@ class PersonCreateView(EditFormMixin, CreateView):
 class PersonUpdateView(PersonCreateView, UpdateView):
     heading = "Edit {obj}"
     success_message = "{obj} saved."
+
+    def write(self, form):
+        return services.person_update(actor=self.request.user, person=self.object, **form_data(form))

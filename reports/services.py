@@ -12,6 +12,8 @@ from django.core.files.base import ContentFile
 from django.db import connections, transaction
 from django.utils import timezone
 
+from plans.services import fields_assign, instance_save, permission_check
+
 from . import parallel, rendering
 from .models import RenderJob
 
@@ -134,16 +136,71 @@ def render_job_execute(job_id):
     return RenderJob.objects.get(pk=job_id)
 
 
+# --- committee packs: the one write path --------------------------------------------------------
+# Each service checks "plans.change_plan" on the pack's plan, runs full_clean() and records who
+# made the change. actor=None is a system load (the demo's pack document): no check, no author.
+
+
+def _pack_save(pack, actor):
+    # No appendices is a valid pack (the field is not marked blank); CommitteePack.clean checks the kinds.
+    return instance_save(pack, actor=actor, exclude=["appendices"] if pack.appendices == [] else None)
+
+
+def _pack_section_save(section, actor):
+    instance_save(section, actor=actor)
+    # The pack's saved PDF is now out of date.
+    section.pack.save(update_fields=["updated_at"])
+    return section
+
+
+@transaction.atomic
+def pack_create(*, actor, plan, **fields):
+    """A committee pack for `plan`; the actor is recorded as its author (`created_by`)."""
+    from .models import CommitteePack
+
+    permission_check(actor, "plans.change_plan", plan)
+    pack = fields_assign(CommitteePack(plan=plan), fields, fixed=("plan",))
+    if actor is not None:
+        pack.created_by = actor
+    return _pack_save(pack, actor)
+
+
+@transaction.atomic
+def pack_update(*, actor, pack, **fields):
+    permission_check(actor, "plans.change_plan", pack.plan)
+    fields_assign(pack, fields, fixed=("plan",))
+    return _pack_save(pack, actor)
+
+
+@transaction.atomic
+def pack_section_create(*, actor, pack, **fields):
+    """A free section of the pack's cover report."""
+    from .models import PackSection
+
+    permission_check(actor, "plans.change_plan", pack.plan)
+    return _pack_section_save(fields_assign(PackSection(pack=pack), fields, fixed=("pack",)), actor)
+
+
+@transaction.atomic
+def pack_section_update(*, actor, section, **fields):
+    permission_check(actor, "plans.change_plan", section.pack.plan)
+    return _pack_section_save(fields_assign(section, fields, fixed=("pack",)), actor)
+
+
 @transaction.atomic
 def pack_document_load(document: dict, created_by=None):
-    """Create (or refresh) a committee pack from a pack document (fixtures/haringey_pack_*.json)."""
+    """Create (or refresh) a committee pack from a pack document (fixtures/haringey_pack_*.json).
+
+    A system load through pack_create / pack_update and pack_section_create (actor=None);
+    `created_by` is recorded as the pack's author when given."""
     import datetime
 
     from plans.models import Plan
 
-    from .models import CommitteePack, PackSection
+    from .models import CommitteePack
 
     plan = Plan.objects.get(name=document["plan"])
+    meeting_date = datetime.date.fromisoformat(document["meeting_date"])
     fields = {
         key: document.get(key, "")
         for key in (
@@ -158,20 +215,17 @@ def pack_document_load(document: dict, created_by=None):
             "summary",
         )
     }
-    pack, _ = CommitteePack.objects.update_or_create(
-        plan=plan,
-        meeting=document["meeting"],
-        meeting_date=datetime.date.fromisoformat(document["meeting_date"]),
-        defaults={
-            **fields,
-            "as_at": datetime.date.fromisoformat(document["as_at"] + "-01"),
-            "appendices": document.get("appendices", []),
-            "created_by": created_by,
-        },
+    fields.update(
+        as_at=datetime.date.fromisoformat(document["as_at"] + "-01"),
+        appendices=document.get("appendices", []),
+        created_by=created_by,
     )
+    pack = CommitteePack.objects.filter(plan=plan, meeting=document["meeting"], meeting_date=meeting_date).first()
+    if pack is None:
+        pack = pack_create(actor=None, plan=plan, meeting=document["meeting"], meeting_date=meeting_date, **fields)
+    else:
+        pack = pack_update(actor=None, pack=pack, **fields)
     pack.sections.all().delete()
-    PackSection.objects.bulk_create(
-        PackSection(pack=pack, order=n, **{k: section[k] for k in ("heading", "body", "placement")})
-        for n, section in enumerate(document.get("sections", []), start=1)
-    )
+    for n, section in enumerate(document.get("sections", []), start=1):
+        pack_section_create(actor=None, pack=pack, order=n, **{k: section[k] for k in ("heading", "body", "placement")})
     return pack

@@ -21,7 +21,7 @@ from plans.audit import audit_entries
 from plans.importing import ImportRefused
 from plans.models import Action, Plan
 from plans.permissions import PlanPermissionMixin, check_plan_permission
-from plans.views import EditFormMixin, PlanChildMixin, PlanObjectMixin
+from plans.views import EditFormMixin, PlanChildMixin, PlanObjectMixin, form_data
 from safeguarding import dates
 from safeguarding.filenames import download_filename
 
@@ -218,9 +218,8 @@ class PackCreateView(PlanChildMixin, CreateView):
     heading = "New committee pack for {plan}"
     success_message = "Pack saved."
 
-    def form_valid(self, form):
-        form.instance.created_by = self.request.user
-        return super().form_valid(form)
+    def write(self, form):
+        return services.pack_create(actor=self.request.user, plan=self.plan, **form_data(form))
 
     def get_success_url(self):
         return self.object.get_absolute_url()
@@ -231,6 +230,9 @@ class PackUpdateView(PlanObjectMixin, UpdateView):
     form_class = CommitteePackForm
     heading = "Edit the pack for {obj}"
     success_message = "Pack saved."
+
+    def write(self, form):
+        return services.pack_update(actor=self.request.user, pack=self.object, **form_data(form))
 
     def get_success_url(self):
         return self.object.get_absolute_url()
@@ -250,11 +252,6 @@ class PackSectionMixin(EditFormMixin):
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "pack": self.pack}
 
-    def form_valid(self, form):
-        response = super().form_valid(form)
-        self.pack.save(update_fields=["updated_at"])  # the saved PDF is now out of date
-        return response
-
     def get_success_url(self):
         return self.pack.get_absolute_url()
 
@@ -267,12 +264,18 @@ class PackSectionCreateView(PackSectionMixin, CreateView):
     heading = "New section of the cover report"
     success_message = "Section added."
 
+    def write(self, form):
+        return services.pack_section_create(actor=self.request.user, pack=self.pack, **form_data(form))
+
 
 class PackSectionUpdateView(PackSectionMixin, UpdateView):
     model = PackSection
     form_class = PackSectionForm
     heading = "Edit a section of the cover report"
     success_message = "Section saved."
+
+    def write(self, form):
+        return services.pack_section_update(actor=self.request.user, section=self.object, **form_data(form))
 
 
 class SnapshotListView(ListView):
