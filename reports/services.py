@@ -8,6 +8,7 @@ import logging
 import threading
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import connections, transaction
 from django.utils import timezone
@@ -20,7 +21,55 @@ from .models import RenderJob
 log = logging.getLogger(__name__)
 
 
+_ACTIVE = (RenderJob.State.QUEUED, RenderJob.State.RUNNING)
+
+
+def _reusable_job(*, plan, kind, requested_by, pack, as_at, filters, snapshot):
+    """The job that already builds (or recently built) this very document, if any.
+
+    The same document as at the same month is built once: one still waiting or building is
+    shared. A finished one is reused for a snapshot (it cannot change), for a pack not edited
+    since, and, for people who cannot change the plan, for a live report built in the last
+    REPORT_JOB_REUSE_MINUTES; the programme manager's own requests rebuild live documents."""
+    same = RenderJob.objects.filter(plan=plan, kind=kind, pack=pack, as_at=as_at, snapshot=snapshot)
+    candidates = [job for job in same.order_by("-created_at")[:20] if (job.filters or {}) == (filters or {})]
+    for job in candidates:
+        if job.state in _ACTIVE:
+            return job
+    done = [job for job in candidates if job.state == RenderJob.State.DONE and job.pdf]
+    if not done:
+        return None
+    latest = done[0]
+    if snapshot is not None:
+        return latest
+    if pack is not None:
+        return latest if latest.created_at >= pack.updated_at else None
+    editor = requested_by is not None and requested_by.has_perm("plans.change_plan", plan)
+    recent = timezone.now() - timezone.timedelta(minutes=settings.REPORT_JOB_REUSE_MINUTES)
+    return latest if not editor and latest.finished_at and latest.finished_at >= recent else None
+
+
 def render_job_start(*, plan, kind, requested_by, pack=None, as_at=None, filters=None, snapshot=None) -> RenderJob:
+    """Queue a PDF build, unless the same document is already being built (or was just built).
+
+    Limited per person and overall, so nobody can fill the machine with builds."""
+    if requested_by is not None:
+        permission_check(requested_by, "plans.change_plan" if pack else "plans.download_documents", plan)
+    existing = _reusable_job(
+        plan=plan, kind=kind, requested_by=requested_by, pack=pack, as_at=as_at, filters=filters, snapshot=snapshot
+    )
+    if existing:
+        return existing
+    active = RenderJob.objects.filter(state__in=_ACTIVE)
+    if requested_by is not None and active.filter(requested_by=requested_by).count() >= settings.REPORT_JOBS_PER_PERSON:
+        raise ValidationError(
+            f"You already have {settings.REPORT_JOBS_PER_PERSON} documents being built. "
+            "Wait for one to finish (its page shows progress), then ask again."
+        )
+    if active.count() >= settings.REPORT_JOBS_WAITING_MAX:
+        raise ValidationError(
+            "Many documents are being built right now. Please try again in a few minutes; nothing was lost."
+        )
     job = RenderJob.objects.create(
         plan=plan,
         kind=kind,

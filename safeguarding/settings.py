@@ -273,6 +273,11 @@ DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", default=60)
 REPORT_LAYOUT_WORKERS = env.int("REPORT_LAYOUT_WORKERS", default=2)
 # How report PDFs are built off the request: a Celery worker when a broker is set,
 # else a background thread in the web process (the embedded default).
+# Fair use of PDF builds: builds waiting or running per person and in all; minutes a finished
+# live document is reused for people who cannot change the plan.
+REPORT_JOBS_PER_PERSON = env.int("REPORT_JOBS_PER_PERSON", default=2)
+REPORT_JOBS_WAITING_MAX = env.int("REPORT_JOBS_WAITING_MAX", default=20)
+REPORT_JOB_REUSE_MINUTES = env.int("REPORT_JOB_REUSE_MINUTES", default=10)
 REPORT_JOB_RUNNER = env("REPORT_JOB_RUNNER", default="celery" if CELERY_BROKER_URL else "thread")
 
 # Email: the console by default; SMTP with EMAIL_URL, e.g. smtp+tls://user:password@smtp.example.org:587
