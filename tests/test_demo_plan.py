@@ -114,3 +114,20 @@ def test_demo_indicators_show_the_seeds_figures_statuses_and_trends(demo):
         for s in group.summaries
     }
     assert got == SEED_INDICATORS
+
+
+def test_the_demo_holds_a_second_council_kept_apart(db):
+    call_command("load_demo", stdout=open("/dev/null", "w"))
+    from django.contrib.auth import get_user_model
+
+    from plans import roles
+
+    User = get_user_model()
+    haringey = Plan.objects.get(name="Safeguarding Plan for Haringey")
+    northbridge = Plan.objects.get(owner__name="Northbridge Borough Council")
+    assert list(roles.visible_plans(User.objects.get(username="manager"))) == [haringey]
+    assert list(roles.visible_plans(User.objects.get(username="northbridge"))) == [northbridge]
+    nadia = User.objects.get(username="nadia.khan")
+    assert roles.plan_roles(nadia, northbridge) == {roles.MILESTONE_LEAD}
+    assert roles.plan_roles(nadia, haringey) == {roles.SCRUTINY_MEMBER}
+    assert Milestone.objects.led_by(nadia).filter(action__plan=northbridge).count() == 2

@@ -30,6 +30,18 @@ DEMO_USERS = [
     ("councillor", "Gideon", "Bull", roles.SCRUTINY_MEMBER, None),
 ]
 
+SECOND_COUNCIL_USERS = [
+    # username, first, last, (plan, role) pairs, person to link
+    ("northbridge", "Nia", "Roberts", [("northbridge", roles.PROGRAMME_MANAGER)], None),
+    (
+        "nadia.khan",
+        "Nadia",
+        "Khan",
+        [("northbridge", roles.MILESTONE_LEAD), ("haringey", roles.SCRUTINY_MEMBER)],
+        "Nadia Khan",
+    ),
+]
+
 
 class Command(BaseCommand):
     help = "Load the demo plan from fixtures/ and create one demo login per role."
@@ -50,9 +62,14 @@ class Command(BaseCommand):
             default=str(Path(settings.BASE_DIR) / "fixtures" / "haringey_oct2009_exceptions.json"),
             help="Exception report rows to load (JSON); empty to skip.",
         )
+        parser.add_argument(
+            "--second-council",
+            default=str(Path(settings.BASE_DIR) / "fixtures" / "northbridge_2009.json"),
+            help="A second council's small plan (JSON), so organisations can be seen to be kept apart; empty to skip.",
+        )
         parser.add_argument("--no-users", action="store_true", help="Load the plan only.")
 
-    def handle(self, *args, fixture, indicators, exceptions, no_users, **options):
+    def handle(self, *args, fixture, indicators, exceptions, no_users, second_council="", **options):
         if settings.PRODUCTION:
             raise CommandError(
                 "Refusing to load the demo on a production site (PRODUCTION is set): "
@@ -70,8 +87,14 @@ class Command(BaseCommand):
         if indicators:
             loaded = indicator_document_load(self.read(indicators))
             self.stdout.write(f"Loaded {len(loaded)} indicators.")
+        second = None
+        if second_council:
+            second = plan_document_load(self.read(second_council))
+            self.stdout.write(f'Loaded "{second}" of {second.owner}, a second council.')
         if not no_users:
             self.create_users(plan.owner)
+            if second:
+                self.create_second_council_users(plan, second)
         self.take_demo_snapshots(plan, document)
         pack = pack_document_load(self.read(Path(settings.BASE_DIR) / "fixtures" / "haringey_pack_2009-12-03.json"))
         self.stdout.write(f"Loaded the committee pack for {pack}.")
@@ -96,6 +119,26 @@ class Command(BaseCommand):
             return json.loads(path.read_text(encoding="utf-8"))
         except json.JSONDecodeError as error:
             raise CommandError(f"{path} is not valid JSON: {error}") from error
+
+    def create_second_council_users(self, haringey, northbridge):
+        """Northbridge's programme manager, and a lead there who also scrutinises Haringey's plan:
+        roles held in one plan each (plan-level memberships)."""
+        User = get_user_model()
+        for username, first, last, roles_held, person_name in SECOND_COUNCIL_USERS:
+            user, created = User.objects.get_or_create(
+                username=username, defaults={"first_name": first, "last_name": last}
+            )
+            if created:
+                user.set_password(DEMO_PASSWORD)
+                user.save()
+            for which, role in roles_held:
+                plan = northbridge if which == "northbridge" else haringey
+                Membership.objects.get_or_create(user=user, organisation=plan.owner, plan=plan, role=role)
+            if person_name:
+                Person.objects.for_plan(northbridge).filter(name=person_name, user__isnull=True).update(user=user)
+        self.stdout.write(
+            f"Second council logins (password {DEMO_PASSWORD}): " + ", ".join(u[0] for u in SECOND_COUNCIL_USERS)
+        )
 
     def create_users(self, organisation):
         User = get_user_model()
