@@ -12,6 +12,7 @@ import datetime
 import re
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -29,6 +30,7 @@ from safeguarding.text import (
 )
 
 from .models import Milestone, ProgressUpdate
+from .services import progress_update_record
 from .status import Status
 
 # Header words as people write them -> our column names.
@@ -575,17 +577,9 @@ def _write(plan_name, rows, history, summary, owner=None, author=None):
                 milestone=milestone, reporting_month=month, status=row.status, note=row.note
             ).exists()
             if not exists:
-                ProgressUpdate.objects.create(
-                    milestone=milestone,
-                    reporting_month=month,
-                    status=row.status,
-                    note=row.note,
-                    created_at=now,
-                    source=ProgressUpdate.Source.IMPORTED,
-                    brought_in_by=author,
-                )
+                _record(row.number, "Progress Note", milestone, month, row.status, row.note, now, author)
                 summary.updates_added += 1
-    for _, ref, description, month, status, note in history:
+    for number, ref, description, month, status, note in history:
         milestone = Milestone.objects.filter(action__plan=plan, action__ref=ref, description=description).first()
         if (
             milestone
@@ -593,15 +587,7 @@ def _write(plan_name, rows, history, summary, owner=None, author=None):
                 milestone=milestone, reporting_month=month, status=status, note=note
             ).exists()
         ):
-            ProgressUpdate.objects.create(
-                milestone=milestone,
-                reporting_month=month,
-                status=status,
-                note=note,
-                created_at=now,
-                source=ProgressUpdate.Source.IMPORTED,
-                brought_in_by=author,
-            )
+            _record(number, "Progress history", milestone, month, status, note, now, author)
             summary.updates_added += 1
 
 
@@ -626,6 +612,22 @@ class HistoryEntry:
 
     def __iter__(self):
         return iter((self.number, self.ref, self.milestone, self.month, self.status, self.note))
+
+
+def _record(number, column, milestone, month, status, note, now, author):
+    """One imported update, through the service every update goes through (locks, lengths, choices)."""
+    try:
+        progress_update_record(
+            milestone=milestone,
+            reporting_month=month,
+            status=status,
+            note=note,
+            source=ProgressUpdate.Source.IMPORTED,
+            brought_in_by=author,
+            recorded_at=now,
+        )
+    except ValidationError as refused:
+        raise ImportRefused([Problem(number, column, " ".join(refused.messages))]) from refused
 
 
 def parse_history(rows):

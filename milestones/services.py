@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from plans import roles
 from plans.models import Action, GlossaryTerm, LockedMonth, Organisation, Person, Plan, PlanApproval, PlanVersion, Theme
+from plans.services import fields_assign, instance_save, permission_check
 from safeguarding import dates
 
 from .models import Milestone, ProgressUpdate, SlippageRecord, UpdateReview
@@ -29,6 +30,65 @@ def progress_update_create(
         note=note.strip(),
         status_reason=status_reason.strip(),
     )
+    update.full_clean()
+    update.save()
+    return update
+
+
+def _lead_rules(milestone):
+    """The lead must be on the list of the plan's organisation (or of a partner agency)."""
+    lead = milestone.lead if milestone.lead_id else None
+    if lead is not None and not Person.objects.for_plan(milestone.action.plan).filter(pk=lead.pk).exists():
+        return {"lead": "Choose a lead from this plan's organisation or its partner agencies."}
+    return {}
+
+
+@transaction.atomic
+def milestone_create(*, actor, action: Action, **fields) -> Milestone:
+    """Add a milestone to an action (the plan's programme manager; actor None is a system load)."""
+    permission_check(actor, "plans.change_plan", action.plan)
+    milestone = fields_assign(Milestone(action=action), fields, fixed=("action",))
+    return instance_save(milestone, actor=actor, problems=_lead_rules(milestone))
+
+
+@transaction.atomic
+def milestone_update(*, actor, milestone: Milestone, expected_version=None, **fields) -> Milestone:
+    """Edit a milestone. Its original due date, once set, is evidence and never changes (a re-plan
+    is an exception record with a revised date); a save over someone else's newer change raises
+    ConcurrentEdit."""
+    permission_check(actor, "plans.change_plan", milestone.action.plan)
+    problems = {}
+    if milestone.due_date and "due_date" in fields and fields["due_date"] != milestone.due_date:
+        problems["due_date"] = (
+            "The original due date cannot be changed once set; record an exception with a revised completion date."
+        )
+        fields.pop("due_date")
+    if expected_version:
+        milestone.expected_version = expected_version
+    fields_assign(milestone, fields, fixed=("action",))
+    return instance_save(milestone, actor=actor, problems={**problems, **_lead_rules(milestone)})
+
+
+@transaction.atomic
+def progress_update_record(
+    *, milestone: Milestone, reporting_month, status, note="", source, brought_in_by=None, recorded_at=None
+) -> ProgressUpdate:
+    """Record an update that was not submitted in the app: imported from a spreadsheet, or loaded from
+    an earlier report. The same rules as a submitted one (locked and future months, lengths, choices);
+    `brought_in_by` must be the plan's programme manager (None: a system load). Never goes to sign-off."""
+    if source == ProgressUpdate.Source.SUBMITTED:
+        raise ValueError("A submitted update is made by progress_update_create.")
+    permission_check(brought_in_by, "plans.change_plan", milestone.action.plan)
+    update = ProgressUpdate(
+        milestone=milestone,
+        reporting_month=reporting_month,
+        status=status,
+        note=(note or "").strip(),
+        source=source,
+        brought_in_by=brought_in_by,
+    )
+    if recorded_at:
+        update.created_at = recorded_at
     update.full_clean()
     update.save()
     return update
@@ -159,13 +219,13 @@ def plan_document_load(document: dict) -> Plan:
             for update in spec_m.get("updates", []):
                 month = _date(update["month"] + "-01")
                 if (month, update["status"], update["note"]) not in known:
-                    ProgressUpdate.objects.create(
+                    progress_update_record(
                         milestone=milestone,
                         source=ProgressUpdate.Source.LOADED,
                         reporting_month=month,
                         status=update["status"],
                         note=update["note"],
-                        created_at=recorded_at,
+                        recorded_at=recorded_at,
                     )
     return plan
 

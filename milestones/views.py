@@ -12,7 +12,7 @@ from plans import roles
 from plans.audit import audit_entries
 from plans.models import Action, Plan
 from plans.permissions import check_plan_permission
-from plans.views import EditFormMixin
+from plans.views import EditFormMixin, form_data
 from safeguarding.redirects import safe_next_url
 
 from . import selectors, services
@@ -156,10 +156,21 @@ class MilestoneCreateView(EditFormMixin, CreateView):
     def get_success_url(self):
         return self.object.get_absolute_url()
 
+    def write(self, form):
+        return services.milestone_create(actor=self.request.user, action=self.action, **form_data(form))
+
 
 class MilestoneUpdateView(MilestoneCreateView, UpdateView):
     heading = "Edit milestone of action {action.ref}"
     success_message = "Milestone saved."
+
+    def write(self, form):
+        return services.milestone_update(
+            actor=self.request.user,
+            milestone=self.object,
+            expected_version=form.cleaned_data.get("opened_version"),
+            **form_data(form),
+        )
 
     def dispatch(self, request, *args, **kwargs):
         milestone = get_object_or_404(Milestone.objects.select_related("action__plan"), pk=kwargs["pk"])

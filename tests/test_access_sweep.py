@@ -357,3 +357,42 @@ def test_the_export_lists_only_the_plans_own_people(councils, users):
 
 def test_organisation_factory_names_are_unique():
     assert OrganisationFactory().name != OrganisationFactory().name
+
+
+BAD_PARAMETERS = [
+    {"snapshot": "abc"},
+    {"snapshot": "99999999999999999999"},
+    {"snapshot": "-1"},
+    {"as_at": "not-a-month"},
+    {"as_at": "1900-01"},
+    {"as_at": "2009-13"},
+    {"page": "-1"},
+    {"page": "abc"},
+    {"page": "999999"},
+    {"status": "sideways"},
+    {"theme": "abc"},
+    {"lead": "'; DROP TABLE"},
+    {"due_after": "31/02/2009", "due_before": "yesterday"},
+    {"overdue": "maybe"},
+    {"live": "\x00"},
+    {"next": "//evil.example"},
+    {"format": "exe"},
+]
+
+
+def test_bad_query_parameters_never_cause_a_server_error(councils, users):
+    """Every page of one's own plan with nonsense in the query string: a 400 or the parameter
+    ignored, never a 500."""
+    haringey, _ = councils
+    client = Client(raise_request_exception=False)
+    client.force_login(users["programme_manager"])
+    errors = []
+    for name, spec in URL_OBJECTS.items():
+        if spec is None or name in ("reports:export", "reports:job_download"):
+            continue
+        url = url_for(name, haringey)
+        for parameters in BAD_PARAMETERS:
+            status = client.get(url, parameters).status_code
+            if status >= 500:
+                errors.append((name, parameters, status))
+    assert errors == []

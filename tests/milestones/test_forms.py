@@ -146,3 +146,32 @@ def test_update_form_starts_from_the_current_status(client, users, milestone, pl
     response = client.get(reverse("milestones:update", args=[milestone.pk]))
     assert response.context["form"].initial["status"] == "on_track"
     assert re.search(r'<input[^>]*value="on_track"[^>]*checked', response.content.decode())
+
+
+def test_milestones_are_written_through_their_service_with_the_plan_checked(users, milestone):
+    from django.core.exceptions import PermissionDenied, ValidationError
+
+    from milestones import services
+    from plans import roles
+    from plans.models import Organisation
+    from tests.factories import PersonFactory, PlanFactory, UserFactory
+
+    elsewhere = PlanFactory(owner=Organisation.objects.create(name="Elsewhere Council"))
+    stranger_manager = UserFactory(username="elsewhere-pm", role=roles.PROGRAMME_MANAGER, role__plan=elsewhere)
+    with pytest.raises(PermissionDenied):
+        services.milestone_create(
+            actor=stranger_manager,
+            action=milestone.action,
+            description="x",
+            due_date=milestone.due_date,
+            lead=milestone.lead,
+        )
+    # A lead from another council's list is refused.
+    outsider = PersonFactory(owner=elsewhere.owner, name="Outsider")
+    with pytest.raises(ValidationError, match="Choose a lead from this plan"):
+        services.milestone_update(actor=users["programme_manager"], milestone=milestone, lead=outsider)
+    # The original due date never changes.
+    with pytest.raises(ValidationError, match="original due date"):
+        services.milestone_update(
+            actor=users["programme_manager"], milestone=milestone, due_date=milestone.due_date.replace(day=1)
+        )
