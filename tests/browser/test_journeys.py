@@ -37,7 +37,7 @@ def test_milestone_lead_updates_a_milestone(login, demo_site):
 
 def test_programme_manager_builds_a_pack_and_downloads_its_pdf(login, demo_site):
     page = login("manager")
-    plan = Plan.objects.get()
+    plan = Plan.objects.get(name="Safeguarding Plan for Haringey")
     page.goto(f"{demo_site}/plans/{plan.pk}/packs/")
     page.get_by_role("link", name="Overview & Scrutiny").click()
     page.get_by_role("button", name=re.compile("the PDF")).click()
@@ -56,7 +56,7 @@ def test_scrutiny_member_browses_and_finds_no_way_to_edit(login, demo_site):
     screenshot(page, "dashboard")
     assert page.locator("#h-status").is_visible() and page.locator(".indicator-tile").count() == 13
     assert not serious_violations(page), serious_violations(page)
-    plan = Plan.objects.get()
+    plan = Plan.objects.get(name="Safeguarding Plan for Haringey")
     milestone = Milestone.objects.filter(action__ref="1.01").first()
     pages = [
         f"/plans/{plan.pk}/dashboard/",
@@ -86,7 +86,7 @@ def test_scrutiny_member_browses_and_finds_no_way_to_edit(login, demo_site):
 @pytest.mark.parametrize("path_name", ["plan", "milestone"])
 def test_pages_have_no_serious_accessibility_violations(login, demo_site, path_name):
     page = login("manager")
-    plan = Plan.objects.get()
+    plan = Plan.objects.get(name="Safeguarding Plan for Haringey")
     milestone = Milestone.objects.filter(action__ref="1.01").first()
     page.goto(demo_site + (f"/plans/{plan.pk}/" if path_name == "plan" else f"/milestones/{milestone.pk}/"))
     assert not serious_violations(page), serious_violations(page)
