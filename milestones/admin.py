@@ -1,9 +1,11 @@
 from django.contrib import admin
 
+from safeguarding.admin import ReadOnlyAdmin, ReadOnlyTabularInline
+
 from .models import Milestone, ProgressUpdate
 
 
-class ProgressUpdateInline(admin.TabularInline):
+class ProgressUpdateInline(ReadOnlyTabularInline):
     """Read-only: progress history is append-only evidence."""
 
     model = ProgressUpdate
@@ -16,7 +18,7 @@ class ProgressUpdateInline(admin.TabularInline):
 
 
 @admin.register(Milestone)
-class MilestoneAdmin(admin.ModelAdmin):
+class MilestoneAdmin(ReadOnlyAdmin):
     list_display = ["description", "action", "due_date", "revised_due_date", "lead"]
     list_filter = ["action__plan", "action__theme"]
     search_fields = ["description", "action__ref"]
@@ -27,7 +29,7 @@ class MilestoneAdmin(admin.ModelAdmin):
 
 
 @admin.register(ProgressUpdate)
-class ProgressUpdateAdmin(admin.ModelAdmin):
+class ProgressUpdateAdmin(ReadOnlyAdmin):
     list_display = ["milestone", "reporting_month", "status", "author", "created_at"]
     readonly_fields = ["milestone", "reporting_month", "status", "note", "author", "created_at"]
 

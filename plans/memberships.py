@@ -156,3 +156,29 @@ def membership_remove(*, actor, membership) -> bool:
         user.save(update_fields=["is_active"])
         return True
     return False
+
+
+@transaction.atomic
+def membership_grant(*, actor, user, organisation, plan=None, role, existing=None) -> Membership:
+    """Give a role in one plan (the plan's programme manager may) or in every plan of an organisation
+    (the site's administrators only)."""
+    if plan is not None:
+        _check_manager(actor, plan)
+    elif actor is None or not actor.is_superuser:
+        raise PermissionDenied("Organisation-wide roles are given by the site's administrators.")
+    _check_role(role)
+    membership = existing or Membership()
+    membership.user, membership.organisation, membership.plan, membership.role = user, organisation, plan, role
+    if not membership.pk:
+        membership.created_by = actor
+    membership.full_clean()
+    membership.save()
+    return membership
+
+
+@transaction.atomic
+def membership_revoke(*, actor, membership) -> None:
+    """Take away any role (the site's administrators); plan managers use membership_remove."""
+    if actor is None or not actor.is_superuser:
+        raise PermissionDenied("Only the site's administrators remove organisation-wide roles.")
+    membership.delete()
