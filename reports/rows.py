@@ -14,11 +14,11 @@ import datetime
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Prefetch, Q
 from django.db.models.functions import Coalesce
 
 from milestones.filters import MilestoneFilter
-from milestones.models import Milestone
+from milestones.models import Milestone, SlippageRecord
 from milestones.querysets import judged_on
 from milestones.status import Status, status_flags
 
@@ -231,10 +231,6 @@ class MilestoneRows:
         if self.snapshot:
             return [MilestoneRow.from_frozen(row) for row in queryset]
         if records:  # with the latest exception record
-            from django.db.models import Prefetch
-
-            from milestones.models import SlippageRecord
-
             queryset = queryset.prefetch_related(
                 Prefetch(
                     "slippage_records",
