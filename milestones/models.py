@@ -82,13 +82,17 @@ class Milestone(VersionedModel):
             status = getattr(self, "current_status", None) or Status.NOT_STARTED
         return status_flags(status, self.planned_start, self.effective_due_date, today or dates.today())
 
-    def is_overdue(self, status=None, today=None):
-        """Due (or revised due) date passed and not Achieved."""
-        if status is None:
-            latest = self.latest_update()
-            status = latest.status if latest else Status.NOT_STARTED
-        due = self.effective_due_date
-        return due is not None and status != Status.ACHIEVED and due < (today or dates.today())
+    def is_overdue(self, today=None):
+        """Due (or revised due) date passed and not Achieved.
+
+        The rule is MilestoneQuerySet.with_current_status's (querysets.overdue_rule), asked of
+        the database for this row, so it cannot drift from the pages and reports. A milestone
+        read with with_current_status carries the answer already: its `is_overdue` attribute
+        (a bool) takes this method's place, and templates read either alike."""
+        if self.pk is None:
+            raise ValueError("Save the milestone before asking whether it is overdue.")
+        this = type(self).objects.with_current_status(today).filter(pk=self.pk)
+        return this.values_list("is_overdue", flat=True).get()
 
     def can_review_updates(self, user) -> bool:
         """Sign off or return progress updates: the action lead, or the plan's programme manager."""

@@ -14,6 +14,28 @@ from safeguarding import dates
 from .status import Status
 
 
+def judged_on(as_at=None, today=None):
+    """The day "overdue" is judged on: today, or the end of the month reported as at if earlier."""
+    today = today or dates.today()
+    return min(today, dates.month_end(as_at)) if as_at else today
+
+
+def overdue_rule(judged):
+    """THE overdue rule, the only place it is written: the due date in force (effective_due:
+    the revised due date, else the original) has passed by the day judged on, and the current
+    status is not Achieved. No due date is never overdue; due on the day judged is not yet.
+
+    Written once, as SQL, because the pages, reports and filters need it in the database
+    (to filter, count and order thousands of milestones); every other reader derives from it:
+    Milestone.is_overdue() asks the database for its row, a snapshot freezes the annotation,
+    and report rows copy it."""
+    return Case(
+        When(Q(effective_due__lt=judged) & ~Q(current_status=Status.ACHIEVED), then=Value(True)),
+        default=Value(False),
+        output_field=models.BooleanField(),
+    )
+
+
 class AppendOnlyError(Exception):
     """Progress updates are evidence: a correction is a new update."""
 
@@ -40,51 +62,59 @@ class MilestoneQuerySet(models.QuerySet):
     def with_leads(self):
         return self.select_related("action__theme", "action__action_lead", "action__plan", "lead")
 
-    def with_current_status(self, today=None, as_at=None):
+    def with_current_status(self, today=None, as_at=None, replans_until=None):
         """Annotate current_status, current_note, current_month, last_updated_at,
         effective_due and is_overdue.
 
         With as_at (a month), the status is the one reported for that month or
-        before, and overdue is judged at the end of that month.
+        before, and overdue is judged at the end of that month (judged_on).
+        With replans_until (a moment), the revised due date is the one set by the
+        exception records written by then, annotated as revised_due: a snapshot of an
+        earlier month, taken later, judges it by the dates in force when it was taken.
         """
         from .models import ProgressUpdate
 
-        today = today or dates.today()
+        judged = judged_on(as_at, today)
         latest = ProgressUpdate.objects.filter(milestone=OuterRef("pk"))
         if as_at:
             latest = latest.filter(reporting_month__lte=as_at)
-            today = min(today, dates.month_end(as_at))
         latest = latest.latest_first()
-        return self.annotate(
-            current_status=Coalesce(
-                Subquery(latest.values("status")[:1]), Value(Status.NOT_STARTED.value), output_field=models.CharField()
-            ),
-            current_note=Coalesce(Subquery(latest.values("note")[:1]), Value(""), output_field=models.TextField()),
-            current_month=Subquery(latest.values("reporting_month")[:1]),
-            current_status_reason=Coalesce(
-                Subquery(latest.values("status_reason")[:1]), Value(""), output_field=models.TextField()
-            ),
-            current_update_id=Subquery(latest.values("pk")[:1]),
-            last_updated_at=Subquery(latest.values("created_at")[:1]),
-            effective_due=Coalesce("revised_due_date", "due_date"),
-        ).annotate(
-            is_overdue=Case(
-                When(Q(effective_due__lt=today) & ~Q(current_status=Status.ACHIEVED), then=Value(True)),
-                default=Value(False),
-                output_field=models.BooleanField(),
+        revised = {}
+        if replans_until is not None:
+            from .models import SlippageRecord
+
+            replans = SlippageRecord.objects.filter(
+                milestone=OuterRef("pk"), replanned=True, created_at__lte=replans_until
+            ).order_by("-created_at", "-id")
+            revised = {"revised_due": Subquery(replans.values("revised_completion_date")[:1])}
+        return (
+            self.annotate(
+                current_status=Coalesce(
+                    Subquery(latest.values("status")[:1]),
+                    Value(Status.NOT_STARTED.value),
+                    output_field=models.CharField(),
+                ),
+                current_note=Coalesce(Subquery(latest.values("note")[:1]), Value(""), output_field=models.TextField()),
+                current_month=Subquery(latest.values("reporting_month")[:1]),
+                current_status_reason=Coalesce(
+                    Subquery(latest.values("status_reason")[:1]), Value(""), output_field=models.TextField()
+                ),
+                current_update_id=Subquery(latest.values("pk")[:1]),
+                last_updated_at=Subquery(latest.values("created_at")[:1]),
+                **revised,
             )
+            .annotate(effective_due=Coalesce("revised_due" if revised else "revised_due_date", "due_date"))
+            .annotate(is_overdue=overdue_rule(judged))
         )
 
-    def with_replan_count(self):
+    def with_replan_count(self, until=None):
+        """Annotate replan_count: exception records that re-planned the milestone (written by `until`)."""
         from .models import SlippageRecord
 
-        replans = (
-            SlippageRecord.objects.filter(milestone=OuterRef("pk"), replanned=True)
-            .order_by()
-            .values("milestone")
-            .annotate(n=models.Count("pk"))
-            .values("n")
-        )
+        records = SlippageRecord.objects.filter(milestone=OuterRef("pk"), replanned=True)
+        if until is not None:
+            records = records.filter(created_at__lte=until)
+        replans = records.order_by().values("milestone").annotate(n=models.Count("pk")).values("n")
         return self.annotate(replan_count=Coalesce(Subquery(replans), Value(0)))
 
     def overdue(self, today=None):

@@ -14,15 +14,13 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from indicators.charts import sparkline_svg, stacked_bars_svg
-from milestones.filters import MilestoneFilter
 from milestones.models import ProgressUpdate
-from milestones.selectors import status_counts_by_theme
 from milestones.status import Status
-from plans.models import Action, Theme
+from plans.models import Action
 from safeguarding import dates
 
 from . import data
-from .snapshots import frozen_milestones
+from .rows import milestone_rows
 
 DUE_SOON_DAYS = 60
 
@@ -60,49 +58,19 @@ def _points(summary):
     return [None if v.value is None else float(v.value) for v in summary.indicator.report_values][-12:]
 
 
-def _due(m):
-    return m.revised_due_date or m.due_date
-
-
 def dashboard(plan, *, as_at=None, snapshot=None, filters=None) -> Dashboard:
-    """Live: counts and lists come from grouped, limited queries, so the page costs the same
-    whatever the plan's size. As at a snapshot: from its frozen rows."""
-    as_at = snapshot.period if snapshot else (as_at or dates.current_month())
-    judged_on = min(dates.today(), dates.month_end(as_at))
+    """Counts and lists come from grouped, limited queries, live or on a snapshot's frozen rows
+    alike, so the page costs the same whatever the plan's size."""
+    source = milestone_rows(plan, as_at=as_at or dates.current_month(), snapshot=snapshot, filters=filters)
+    as_at, judged_on, filterset = source.as_at, source.judged_on, source.filterset
     horizon = judged_on + datetime.timedelta(days=DUE_SOON_DAYS)
-    filterset = MilestoneFilter(filters or None, queryset=data.report_milestones(plan, as_at), plan=plan)
-    themes = {t.pk: t for t in Theme.objects.filter(plan=plan)}
-    if snapshot:
-        rows = data.filter_frozen(frozen_milestones(snapshot), filterset)
-        by_theme: dict = {}
-        for m in rows:
-            by_theme.setdefault(m.action.theme.name, data.ThemeCount(m.action.theme, Counter())).counts[
-                m.current_status
-            ] += 1
-        theme_counts = sorted(by_theme.values(), key=lambda e: (e.theme.order, e.theme.name))
-        overdue = [m for m in rows if m.is_overdue]
-        due_soon = sorted(
-            (m for m in rows if m.current_status != Status.ACHIEVED and _due(m) and judged_on <= _due(m) <= horizon),
-            key=_due,
-        )
-        overdue_count, due_soon_count = len(overdue), len(due_soon)
-    else:
-        matching = filterset.qs
-        counts = status_counts_by_theme(matching)
-        theme_counts = [
-            data.ThemeCount(themes[pk], theme_counts)
-            for pk, (theme_counts, _) in sorted(
-                counts.items(), key=lambda item: (themes[item[0]].order, themes[item[0]].name)
-            )
-        ]
-        late = matching.filter(is_overdue=True).order_by("effective_due", "action__ref_sort_key")
-        soon = (
-            matching.exclude(current_status=Status.ACHIEVED)
-            .filter(effective_due__gte=judged_on, effective_due__lte=horizon)
-            .order_by("effective_due", "action__ref_sort_key")
-        )
-        overdue_count, due_soon_count = late.count(), soon.count()
-        overdue, due_soon = list(late[:LIST_LENGTH]), list(soon[:LIST_LENGTH])
+    matching = filterset.qs
+    theme_counts = [data.ThemeCount(theme, counts) for theme, counts in source.status_counts(matching)]
+    late = source.ordered(matching.filter(is_overdue=True), "effective_due")
+    due = matching.exclude(current_status=Status.ACHIEVED).filter(effective_due__gte=judged_on)
+    soon = source.ordered(due.filter(effective_due__lte=horizon), "effective_due")
+    overdue_count, due_soon_count = late.count(), soon.count()
+    overdue, due_soon = source.rows(late[:LIST_LENGTH]), source.rows(soon[:LIST_LENGTH])
     totals: Counter = Counter()
     for entry in theme_counts:
         totals.update(entry.counts)
@@ -112,13 +80,7 @@ def dashboard(plan, *, as_at=None, snapshot=None, filters=None) -> Dashboard:
             (s, sparkline_svg(_points(s), title=f"{s.indicator.code}, recent values", target=s.target))
             for s, _ in section.rows
         ]
-    applied = []
-    if filterset.is_bound and filterset.form.is_valid():
-        applied = [
-            f"{filterset.filters[n].label}: {v}"
-            for n, v in filterset.form.cleaned_data.items()
-            if v not in (None, "", [])
-        ]
+    applied = source.filters_applied
     return Dashboard(
         header=data.header(plan, f"{plan.name}: Dashboard", as_at, snapshot),
         filterset=filterset,

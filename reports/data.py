@@ -10,18 +10,19 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from types import SimpleNamespace
 
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 
 from indicators.charts import Line, line_chart_svg
 from indicators.models import Benchmark, Indicator, Section
 from indicators.selectors import STATUS_KEY, TREND_KEY, indicator_chart
-from milestones.filters import MilestoneFilter
-from milestones.models import Milestone, SlippageRecord
 from milestones.status import Status
 from plans.models import GlossaryTerm, Plan
 from safeguarding import dates
 
-from .snapshots import frozen_milestones, frozen_summaries
+from . import registry
+from .models import Snapshot
+from .rows import EXCEPTION, live_milestones, milestone_rows
+from .snapshots import current_snapshot, frozen_milestones, frozen_summaries
 
 
 @dataclass
@@ -103,81 +104,36 @@ class MilestoneReport:
 
 
 def report_milestones(plan, as_at):
-    return (
-        Milestone.objects.for_plan(plan)
-        .with_current_status(as_at=as_at)
-        .with_replan_count()
-        .with_leads()
-        .order_by("action__ref_sort_key", "order", "id")
-    )
+    """Every milestone of a plan as at a month, annotated as the reports read them (a queryset)."""
+    return live_milestones(plan, as_at)
 
 
 def milestone_report(plan, *, as_at=None, filters=None, snapshot=None) -> MilestoneReport:
     """The seed's milestone report: milestones grouped under their action, actions in ref order.
 
-    With a snapshot, the rows are the snapshot's, exactly as frozen.
+    With a snapshot, the rows are the snapshot's, exactly as frozen; the filters run in SQL either way.
     """
-    as_at = snapshot.period if snapshot else _as_at(as_at)
-    filterset = MilestoneFilter(filters or None, queryset=report_milestones(plan, as_at), plan=plan)
-    if snapshot:
-        milestones = filter_frozen(frozen_milestones(snapshot), filterset)
-    else:
-        milestones = filterset.qs.order_by("action__ref_sort_key", "order", "id")
+    source = milestone_rows(plan, as_at=_as_at(as_at), snapshot=snapshot, filters=filters)
     blocks: dict = {}
     by_theme: dict[str, ThemeCount] = {}
     totals: Counter = Counter()
-    for milestone in milestones:
+    for milestone in source.rows():
         action = milestone.action
-        blocks.setdefault(action.pk, ActionBlock(action)).milestones.append(milestone)
+        blocks.setdefault(action.ref, ActionBlock(action)).milestones.append(milestone)
         by_theme.setdefault(action.theme.name, ThemeCount(action.theme, Counter())).counts[
             milestone.current_status
         ] += 1
         totals[milestone.current_status] += 1
-    applied = []
-    if filterset.is_bound and filterset.form.is_valid():
-        for name, value in filterset.form.cleaned_data.items():
-            if value not in (None, "", []) and name in filterset.filters:
-                applied.append(f"{filterset.filters[name].label}: {value}")
     themes = sorted(by_theme.values(), key=lambda entry: (entry.theme.order, entry.theme.name))
     return MilestoneReport(
-        header=header(plan, f"{plan.name}: Milestone Report", as_at, snapshot),
+        header=header(plan, f"{plan.name}: Milestone Report", source.as_at, snapshot),
         actions=list(blocks.values()),
         theme_counts=themes,
         totals=totals,
         statuses=list(Status),
-        filters_applied=applied,
-        filterset=filterset,
+        filters_applied=source.filters_applied,
+        filterset=source.filterset,
     )
-
-
-def _day(value):
-    return value.date() if hasattr(value, "date") else value
-
-
-def filter_frozen(rows, filterset):
-    """Apply the plan-page filters to snapshot rows (by name: the rows hold names, not ids)."""
-    if not (filterset.is_bound and filterset.form.is_valid()):
-        return rows
-    wanted = filterset.form.cleaned_data
-    checks = [
-        (wanted.get("theme"), lambda m, v: m.action.theme.name == v.name),
-        (wanted.get("action_lead"), lambda m, v: m.action.action_lead == v.name),
-        (wanted.get("lead"), lambda m, v: m.lead == v.name),
-        (wanted.get("agency"), lambda m, v: m.lead_agency == v),
-        (wanted.get("status"), lambda m, v: m.current_status == v),
-        (wanted.get("overdue"), lambda m, v: m.is_overdue == v),
-    ]
-    due = wanted.get("due")
-    start, stop = (_day(due.start), _day(due.stop)) if due else (None, None)
-    result = []
-    for m in rows:
-        if any(v not in (None, "") and not check(m, v) for v, check in checks):
-            continue
-        effective = m.revised_due_date or m.due_date
-        if (start and (not effective or effective < start)) or (stop and (not effective or effective > stop)):
-            continue
-        result.append(m)
-    return result
 
 
 # Exception report ----------------------------------------------------------------------------
@@ -185,8 +141,8 @@ def filter_frozen(rows, filterset):
 
 @dataclass
 class ExceptionRow:
-    milestone: object
-    record: object  # latest SlippageRecord or None
+    milestone: object  # a rows.MilestoneRow
+    record: object  # its latest exception record (rows.ExceptionRecordRow) or None
 
     @property
     def reasons(self):
@@ -206,41 +162,11 @@ class ExceptionReport:
 
 def exception_report(plan, *, as_at=None, snapshot=None) -> ExceptionReport:
     """Every milestone Not on track or overdue, with its latest exception record."""
-    title = f"{plan.name}: Milestone Exception Report"
-    if snapshot:
-        rows = []
-        for milestone in frozen_milestones(snapshot):
-            if milestone.current_status == Status.NOT_ON_TRACK or milestone.is_overdue:
-                milestone.status_reasons = _exception_reasons(milestone)
-                rows.append(ExceptionRow(milestone, milestone.exception_record))
-        return ExceptionReport(header=header(plan, title, snapshot.period, snapshot), rows=rows)
-    as_at = _as_at(as_at)
-    milestones = (
-        report_milestones(plan, as_at)
-        .filter(Q(current_status=Status.NOT_ON_TRACK) | Q(is_overdue=True))
-        .prefetch_related(
-            Prefetch(
-                "slippage_records",
-                queryset=SlippageRecord.objects.order_by("-created_at", "-id"),
-                to_attr="records_newest_first",
-            )
-        )
+    source = milestone_rows(plan, as_at=_as_at(as_at), snapshot=snapshot)
+    rows = [ExceptionRow(m, m.exception_record) for m in source.rows(source.queryset.filter(EXCEPTION), records=True)]
+    return ExceptionReport(
+        header=header(plan, f"{plan.name}: Milestone Exception Report", source.as_at, snapshot), rows=rows
     )
-    rows = []
-    for milestone in milestones:
-        milestone.status_reasons = _exception_reasons(milestone)
-        records = milestone.records_newest_first
-        rows.append(ExceptionRow(milestone, records[0] if records else None))
-    return ExceptionReport(header=header(plan, title, as_at), rows=rows)
-
-
-def _exception_reasons(milestone):
-    reasons = []
-    if milestone.current_status == Status.NOT_ON_TRACK:
-        reasons.append("Not on track")
-    if milestone.is_overdue:
-        reasons.append("Overdue")
-    return reasons
 
 
 # Performance indicator report ----------------------------------------------------------------
@@ -359,8 +285,6 @@ class MovementReport:
 
 def previous_snapshot(snapshot):
     """The snapshot in force for the latest month before this one's."""
-    from .models import Snapshot
-
     return (
         Snapshot.objects.filter(plan=snapshot.plan, period__lt=snapshot.period, retaken_by__isnull=True)
         .select_related("taken_by")
@@ -370,14 +294,11 @@ def previous_snapshot(snapshot):
 
 
 def _slipped(m):
-    return m.current_status == Status.NOT_ON_TRACK or m.is_overdue
+    return bool(m.status_reasons)
 
 
 def movement_report(plan, *, as_at=None, snapshot=None, from_snapshot=None) -> MovementReport:
     """What moved between two snapshots (default: the one in force for the month and the one before it)."""
-    from .models import Snapshot
-    from .snapshots import current_snapshot
-
     to_snapshot = snapshot or (
         current_snapshot(plan, as_at)
         if as_at
@@ -414,9 +335,7 @@ def movement_report(plan, *, as_at=None, snapshot=None, from_snapshot=None) -> M
                 report.newly_achieved.append(change)
         if _slipped(now) and not _slipped(was):
             report.newly_slipped.append(change)
-        if now.exception_record and vars(now.exception_record) != (
-            vars(was.exception_record) if was.exception_record else None
-        ):
+        if now.exception_record and now.exception_record != was.exception_record:
             report.new_exceptions.append(change)
         if now.revised_due_date != was.revised_due_date:
             report.revised_dates.append(change)
@@ -445,13 +364,8 @@ def glossary_report(plan, *, as_at=None, snapshot=None) -> GlossaryReport:
     )
 
 
-REPORTS = {
-    "milestones": milestone_report,
-    "exceptions": exception_report,
-    "indicators": indicator_report,
-    "glossary": glossary_report,
-    "movement": movement_report,
-}
+# Each report's builder by kind (kept for callers of data.REPORTS; reports/registry.py describes them).
+REPORTS = {kind: globals()[spec.builder] for kind, spec in registry.REPORTS.items()}
 
 
 # Committee pack cover report -----------------------------------------------------------------
@@ -466,9 +380,9 @@ class PackCover:
 
 
 def pack_cover(pack) -> PackCover:
-    from .rendering import appendix_title
-
-    appendices = [(number, appendix_title(kind, pack.plan, pack.as_at)) for number, kind in pack.numbered_appendices()]
+    appendices = [
+        (number, registry.spec(kind).title(pack.plan, pack.as_at)) for number, kind in pack.numbered_appendices()
+    ]
     return PackCover(
         header=header(pack.plan, pack.report_title, pack.as_at),
         pack=pack,

@@ -2,13 +2,14 @@ from django import forms
 
 from plans.forms import DATE_WIDGET, MonthField
 
-from .models import APPENDIX_CHOICES, CommitteePack, PackSection
+from . import registry
+from .models import CommitteePack, PackSection
 
 
 class CommitteePackForm(forms.ModelForm):
     as_at = MonthField(label="Reports as at month", help_text="The month the appendices report on, e.g. 2009-10.")
     appendices = forms.MultipleChoiceField(
-        choices=APPENDIX_CHOICES,
+        choices=registry.CHOICES,
         widget=forms.CheckboxSelectMultiple,
         required=False,
         help_text="Numbered and titled automatically, in this order.",
@@ -45,7 +46,7 @@ class CommitteePackForm(forms.ModelForm):
 
     def clean_appendices(self):
         chosen = set(self.cleaned_data["appendices"])
-        return [kind for kind, _ in APPENDIX_CHOICES if kind in chosen]
+        return [kind for kind in registry.REPORTS if kind in chosen]
 
 
 class PackSectionForm(forms.ModelForm):

@@ -11,13 +11,9 @@ from plans.models import Plan
 from safeguarding import dates
 from safeguarding.filenames import download_filename
 
-APPENDIX_CHOICES = [
-    ("glossary", "Glossary of terms and acronyms"),
-    ("milestones", "Milestone report"),
-    ("exceptions", "Milestone exception report"),
-    ("indicators", "Performance indicator report"),
-    ("movement", "Movement since the previous snapshot"),
-]
+from . import registry
+
+APPENDIX_CHOICES = registry.CHOICES  # kept for callers; reports/registry.py lists the reports
 
 
 def split_paragraphs(text):
@@ -58,8 +54,7 @@ class CommitteePack(models.Model):
         return reverse("reports:pack", args=[self.pk])
 
     def clean(self):
-        kinds = dict(APPENDIX_CHOICES)
-        unknown = [kind for kind in self.appendices or [] if kind not in kinds]
+        unknown = [kind for kind in self.appendices or [] if kind not in registry.REPORTS]
         if unknown:
             raise ValidationError({"appendices": f"Unknown appendix: {', '.join(unknown)}."})
         if self.as_at:

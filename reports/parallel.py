@@ -29,7 +29,7 @@ def pieces(parts, rows_per_chunk=ROWS_PER_CHUNK):
     """[(part, footer title)]: long reports cut into chunks of whole actions."""
     result = []
     for part in parts:
-        chunks = part.report.chunks(rows_per_chunk) if hasattr(part.report, "chunks") else [part.report]
+        chunks = part.report.chunks(rows_per_chunk) if part.chunked else [part.report]
         result += [(replace(part, report=chunk), part.label) for chunk in chunks]
     return result
 

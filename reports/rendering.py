@@ -5,9 +5,8 @@ from dataclasses import dataclass
 
 from django.template.loader import render_to_string
 
-from safeguarding import dates
-
-from . import data
+from . import data, registry
+from .snapshots import current_snapshot
 
 
 @dataclass
@@ -23,37 +22,28 @@ class Part:
     template: str
     report: object
     appendix: Appendix | None = None
+    kind: str = ""  # the report's kind in reports/registry.py ("" for a cover report)
+
+    @property
+    def chunked(self):
+        """Long enough to be cut into chunks (reports/parallel.py)."""
+        return bool(self.kind) and registry.spec(self.kind).chunked
 
     @property
     def label(self):
         return f"Appendix {self.appendix.number}: {self.appendix.title}" if self.appendix else self.report.header.title
 
 
-TEMPLATES = {
-    "milestones": "reports/partials/milestones.html",
-    "exceptions": "reports/partials/exceptions.html",
-    "indicators": "reports/partials/indicators.html",
-    "glossary": "reports/partials/glossary.html",
-    "movement": "reports/partials/movement.html",
-}
-
-APPENDIX_TITLES = {
-    "glossary": "Glossary of Terms and Acronyms",
-    "milestones": "{plan} Milestone Report, {month}",
-    "exceptions": "{plan} Milestone Exception Report, {month}",
-    "indicators": "{plan} Performance Indicator Report, {month}",
-    "movement": "{plan} Movement since the Previous Report, {month}",
-}
-
-
 def report_part(kind, plan, as_at=None, filters=None, appendix=None, snapshot=None) -> Part:
-    builder = data.REPORTS[kind]
-    options = {"filters": filters} if kind == "milestones" else {}
-    return Part(TEMPLATES[kind], builder(plan, as_at=as_at, snapshot=snapshot, **options), appendix)
+    """A report laid out by its template, from the data its builder returns (both named in reports/registry.py)."""
+    spec = registry.spec(kind)
+    options = {"filters": filters} if spec.filterable else {}
+    builder = getattr(data, spec.builder)
+    return Part(spec.template, builder(plan, as_at=as_at, snapshot=snapshot, **options), appendix, kind=kind)
 
 
 def appendix_title(kind, plan, as_at):
-    return APPENDIX_TITLES[kind].format(plan=plan.name, month=dates.month_long_label(as_at or dates.current_month()))
+    return registry.spec(kind).title(plan, as_at)
 
 
 def pack_parts(pack, snapshot=None) -> list[Part]:
@@ -61,12 +51,10 @@ def pack_parts(pack, snapshot=None) -> list[Part]:
 
     The appendices read the snapshot given, or the one in force for the pack's month.
     """
-    from .snapshots import current_snapshot
-
     snapshot = snapshot or current_snapshot(pack.plan, pack.as_at)
     parts = [Part("reports/partials/cover.html", data.pack_cover(pack))]
     for number, kind in pack.numbered_appendices():
-        appendix = Appendix(number, appendix_title(kind, pack.plan, pack.as_at))
+        appendix = Appendix(number, registry.spec(kind).title(pack.plan, pack.as_at))
         parts.append(report_part(kind, pack.plan, pack.as_at, appendix=appendix, snapshot=snapshot))
     return parts
 

@@ -14,11 +14,12 @@ from indicators import rules
 from indicators.models import Benchmark, Indicator
 from indicators.selectors import benchmark_lines
 from milestones.models import SlippageRecord
-from milestones.status import Status, status_flags
+from milestones.querysets import judged_on
 from plans.models import LockedMonth, Plan
 from safeguarding import dates
 
 from .models import Snapshot, SnapshotIndicator, SnapshotMilestone
+from .rows import MilestoneRow, live_milestones
 
 
 class SnapshotExists(Exception):
@@ -57,8 +58,6 @@ def snapshot_create(*, plan, period, kind, taken_by=None, by_schedule=False, ret
 
     taken_at is for loading a historical plan (the demo); otherwise it is now.
     """
-    from .data import report_milestones
-
     period = period.replace(day=1)
     Plan.objects.select_for_update().get(pk=plan.pk)  # one snapshot at a time per plan
     existing = current_snapshot(plan, period, kind)
@@ -73,15 +72,20 @@ def snapshot_create(*, plan, period, kind, taken_by=None, by_schedule=False, ret
         retake_of=existing,
         taken_at=taken_at or timezone.now(),
     )
-    milestones = report_milestones(plan, period).prefetch_related(
+    # Judged as the reports judge it (milestones.querysets.overdue_rule), on the day taken
+    # if that is before the month's end, with the re-plans recorded by then.
+    judged = judged_on(period, min(dates.today(), timezone.localdate(snapshot.taken_at)))
+    milestones = live_milestones(plan, period, today=judged, until=snapshot.taken_at).prefetch_related(
         Prefetch(
             "slippage_records",
             queryset=SlippageRecord.objects.filter(created_at__lte=snapshot.taken_at).order_by("-created_at", "-id"),
             to_attr="frozen_records",
         )
     )
-    judged_on = min(dates.today(), dates.month_end(period), timezone.localdate(snapshot.taken_at))
-    SnapshotMilestone.objects.bulk_create(_freeze_milestone(snapshot, m, judged_on) for m in milestones)
+    SnapshotMilestone.objects.bulk_create(
+        _freeze_milestone(snapshot, MilestoneRow.from_milestone(m, judged, next(iter(m.frozen_records), None)))
+        for m in milestones
+    )
     indicators = (
         Indicator.objects.for_plan(plan)
         .with_report_data(period)
@@ -112,50 +116,33 @@ def snapshot_create(*, plan, period, kind, taken_by=None, by_schedule=False, ret
     return snapshot
 
 
-def _freeze_milestone(snapshot, m, judged_on):
-    """One milestone as it stood at the snapshot: re-plans counted from the exception records
-    written by then, so a snapshot of an earlier month is right even when taken later."""
-    records = m.frozen_records
-    replans = [r for r in records if r.replanned]
-    revised = replans[0].revised_completion_date if replans else None
-    effective = revised or m.due_date
+def _freeze_milestone(snapshot, row):
+    """One milestone's report row as it stood at the snapshot (MilestoneRow.from_frozen reads it back)."""
     return SnapshotMilestone(
         snapshot=snapshot,
-        milestone=m,
-        theme=m.action.theme.name,
-        theme_order=m.action.theme.order,
-        action_ref=m.action.ref,
-        action_ref_sort_key=m.action.ref_sort_key,
-        action_title=m.action.title,
-        action_lead=str(m.action.action_lead),
-        description=m.description,
-        order=m.order,
-        planned_start=m.planned_start,
-        due_date=m.due_date,
-        revised_due_date=revised,
-        status=m.current_status,
-        status_reason=m.current_status_reason,
-        status_flags=status_flags(m.current_status, m.planned_start, effective, judged_on),
-        note=m.current_note,
-        note_month=m.current_month,
-        lead=str(m.lead),
-        lead_agency=m.lead.agency,
-        is_overdue=bool(effective and m.current_status != Status.ACHIEVED and effective < judged_on),
-        replan_count=len(replans),
-        exception=_freeze_record(records[0]) if records else None,
+        milestone_id=row.pk,
+        theme=row.action.theme.name,
+        theme_order=row.action.theme.order,
+        action_ref=row.action.ref,
+        action_ref_sort_key=row.action.ref_sort_key,
+        action_title=row.action.title,
+        action_lead=row.action.action_lead,
+        description=row.description,
+        order=row.order,
+        planned_start=row.planned_start,
+        due_date=row.due_date,
+        revised_due_date=row.revised_due_date,
+        status=row.current_status,
+        status_reason=row.current_status_reason,
+        status_flags=row.status_flags,
+        note=row.current_note,
+        note_month=row.current_month,
+        lead=row.lead,
+        lead_agency=row.lead_agency,
+        is_overdue=row.is_overdue,
+        replan_count=row.replan_count,
+        exception=row.exception_record.frozen() if row.exception_record else None,
     )
-
-
-def _freeze_record(record):
-    return {
-        "reason_for_slippage": record.reason_for_slippage,
-        "actions_to_achieve": record.actions_to_achieve,
-        "support_required": record.support_required,
-        "revised_completion_date": record.revised_completion_date.isoformat()
-        if record.revised_completion_date
-        else None,
-        "other_milestones_impacted": record.other_milestones_impacted,
-    }
 
 
 def _freeze_period(indicator, row):
@@ -203,15 +190,6 @@ def _freeze_indicator(indicator, summary):
 
 
 @dataclass
-class FrozenTheme:
-    name: str
-    order: int
-
-    def __str__(self):
-        return self.name
-
-
-@dataclass
 class FrozenIndicator:
     code: str
     title: str
@@ -245,40 +223,8 @@ class FrozenSummary:
 
 
 def frozen_milestones(snapshot):
-    """Snapshot rows shaped like annotated milestones (the attributes the templates read)."""
-    themes, actions, rows = {}, {}, []
-    for row in snapshot.milestones.all():
-        theme = themes.setdefault(row.theme, FrozenTheme(row.theme, row.theme_order))
-        action = actions.setdefault(
-            row.action_ref,
-            SimpleNamespace(
-                ref=row.action_ref, title=row.action_title, action_lead=row.action_lead, theme=theme, pk=row.action_ref
-            ),
-        )
-        record = None
-        if row.exception:
-            record = SimpleNamespace(**row.exception)
-        rows.append(
-            SimpleNamespace(
-                pk=row.milestone_id,
-                action=action,
-                description=row.description,
-                planned_start=row.planned_start,
-                due_date=row.due_date,
-                revised_due_date=row.revised_due_date,
-                current_status=row.status,
-                current_status_reason=row.status_reason,
-                status_flags=row.status_flags,
-                current_note=row.note,
-                current_month=row.note_month,
-                lead=row.lead,
-                lead_agency=row.lead_agency,
-                is_overdue=row.is_overdue,
-                replan_count=row.replan_count,
-                exception_record=record,
-            )
-        )
-    return rows
+    """A snapshot's milestones as report rows (the same MilestoneRow the live reports use)."""
+    return [MilestoneRow.from_frozen(row) for row in snapshot.milestones.all()]
 
 
 def _period(data):

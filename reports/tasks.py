@@ -9,7 +9,7 @@ from django.db import OperationalError
 from plans.models import Plan
 from safeguarding import dates
 
-from .services import render_job_execute
+from .jobs import render_job_execute
 from .snapshots import SnapshotExists, snapshot_create
 
 RETRY = {"autoretry_for": (OperationalError, ConnectionError), "retry_backoff": True, "max_retries": 5}

@@ -25,12 +25,10 @@ from plans.views import EditFormMixin, PlanChildMixin, PlanObjectMixin, form_dat
 from safeguarding import dates
 from safeguarding.filenames import download_filename
 
-from . import dashboard, data, rendering, services, transfer
+from . import dashboard, data, registry, rendering, services, transfer
 from .forms import CommitteePackForm, PackSectionForm, PlanImportForm, SnapshotTakeForm
-from .models import APPENDIX_CHOICES, CommitteePack, PackSection, RenderJob, Snapshot
+from .models import CommitteePack, PackSection, RenderJob, Snapshot
 from .snapshots import SnapshotExists, current_snapshot, snapshot_choices, snapshot_create
-
-REPORT_KINDS = dict(APPENDIX_CHOICES)
 
 
 def as_at_param(request):
@@ -71,7 +69,7 @@ class ReportView(TemplateView):
 
     def get(self, request, *args, **kwargs):
         self.plan = check_plan_permission(request, get_object_or_404(Plan, pk=kwargs["pk"]))
-        if kwargs["kind"] not in REPORT_KINDS:
+        if kwargs["kind"] not in registry.REPORTS:
             raise Http404("No such report.")
         self.snapshot = snapshot_for(request, self.plan)
         self.part = rendering.report_part(
@@ -87,7 +85,7 @@ class ReportView(TemplateView):
             "plan": self.plan,
             "part": self.part,
             "kind": self.kwargs["kind"],
-            "kinds": APPENDIX_CHOICES,
+            "kinds": registry.CHOICES,
             "as_at": as_at_param(self.request),
             "snapshot": self.snapshot,
             "snapshots": snapshot_choices(self.plan),
@@ -106,7 +104,7 @@ class ReportPdfStartView(PlanPermissionMixin, View):
 
     def post(self, request, pk, kind):
         plan = self.plan
-        if kind not in REPORT_KINDS:
+        if kind not in registry.REPORTS:
             raise Http404("No such report.")
         filters = {
             k: v for k, v in request.POST.items() if k not in ("as_at", "csrfmiddlewaretoken", "snapshot", "live") and v
@@ -340,7 +338,7 @@ class SnapshotDetailView(DetailView):
             "status_counts": [(status, statuses.get(status.value, 0)) for status in Status],
             "overdue": snapshot.milestones.filter(is_overdue=True).count(),
             "indicator_count": snapshot.indicators.count(),
-            "kinds": APPENDIX_CHOICES,
+            "kinds": registry.CHOICES,
             "superseded_by": getattr(snapshot, "retaken_by", None),
         }
 

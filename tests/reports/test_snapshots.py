@@ -56,16 +56,14 @@ def test_report_as_at_a_snapshot_keeps_its_rows_after_the_plan_moves_on(demo, oc
 
 
 def test_a_snapshot_keeps_each_leads_agency_and_filters_by_it(demo, october):
-    from milestones.filters import MilestoneFilter
-    from reports import data
+    from reports.rows import milestone_rows
     from reports.snapshots import frozen_milestones
 
     live = {m.pk: m.lead.agency for m in Milestone.objects.filter(action__plan=demo).select_related("lead")}
     rows = frozen_milestones(october)
     assert {m.pk: m.lead_agency for m in rows} == live
     agency = next(a for a in live.values() if a != "Council")
-    wanted = MilestoneFilter({"agency": agency}, queryset=data.report_milestones(demo, OCT), plan=demo)
-    kept = data.filter_frozen(rows, wanted)
+    kept = milestone_rows(demo, snapshot=october, filters={"agency": agency}).rows()
     assert kept and len(kept) == sum(a == agency for a in live.values())
     assert {m.lead_agency for m in kept} == {agency}
 

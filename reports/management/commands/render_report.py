@@ -5,17 +5,17 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from plans.models import Plan
-from reports import parallel, rendering
+from reports import parallel, registry, rendering
 from reports.models import CommitteePack
 from reports.snapshots import current_snapshot
 from safeguarding import dates
 
 
 class Command(BaseCommand):
-    help = "Render the milestone, exception, indicator or glossary report, or a committee pack."
+    help = "Render a report (milestones, exceptions, indicators, glossary, movement) or a committee pack."
 
     def add_arguments(self, parser):
-        parser.add_argument("report", choices=["milestones", "exceptions", "indicators", "glossary", "pack"])
+        parser.add_argument("report", choices=[*registry.REPORTS, "pack"])
         parser.add_argument("--plan", required=True, help="The plan's name.")
         parser.add_argument("--format", choices=["html", "pdf"], default="pdf")
         parser.add_argument("--output", required=True, help="File to write.")
