@@ -1,3 +1,4 @@
+from django.contrib.auth.decorators import login_required
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
@@ -26,6 +27,11 @@ class SchemaView(views.ApiMixin, SpectacularAPIView):
 class DocsView(SpectacularSwaggerSplitView):
     """Swagger UI for signed-in people (a page: LoginRequiredMiddleware sends others to log in). The split
     view serves its start-up script from this same URL (?script), so no inline script: CSP script-src 'self'."""
+
+    @classmethod
+    def as_view(cls, **initkwargs):
+        # REST framework's views opt out of LoginRequiredMiddleware; this page opts back in.
+        return login_required(super().as_view(**initkwargs))
 
 
 app_name = "api"

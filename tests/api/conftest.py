@@ -49,8 +49,12 @@ def plan_data(users, plan_today):
     nurse = PersonFactory(name="Nina Nurse", agency="NHS")
     first = ActionFactory(plan=plan, ref="1.01", theme__name="Leadership", action_lead=sarah)
     second = ActionFactory(plan=plan, ref="2.01", theme__name="Practice", action_lead=nurse)
-    mine = MilestoneFactory(action=first, lead=sarah, description="Recruit managers", due_date=datetime.date(2009, 10, 31))
-    done = MilestoneFactory(action=first, lead=sarah, description="Publish protocol", due_date=datetime.date(2009, 9, 30))
+    mine = MilestoneFactory(
+        action=first, lead=sarah, description="Recruit managers", due_date=datetime.date(2009, 10, 31)
+    )
+    done = MilestoneFactory(
+        action=first, lead=sarah, description="Publish protocol", due_date=datetime.date(2009, 9, 30)
+    )
     later = MilestoneFactory(
         action=second, lead=nurse, description="Train health visitors", due_date=datetime.date(2010, 3, 31)
     )
@@ -58,7 +62,9 @@ def plan_data(users, plan_today):
     ProgressUpdateFactory(
         milestone=mine, reporting_month=datetime.date(2009, 10, 1), status=Status.NOT_ON_TRACK, note="=HYPERLINK(1)"
     )
-    ProgressUpdateFactory(milestone=done, reporting_month=datetime.date(2009, 9, 1), status=Status.ACHIEVED, note="Done")
+    ProgressUpdateFactory(
+        milestone=done, reporting_month=datetime.date(2009, 9, 1), status=Status.ACHIEVED, note="Done"
+    )
     from milestones.models import SlippageRecord
 
     SlippageRecord.objects.create(milestone=mine, reason_for_slippage="Recruitment freeze")
