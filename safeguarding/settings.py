@@ -52,6 +52,10 @@ INSTALLED_APPS = [
     "milestones",
     "indicators",
     "reports",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -279,6 +283,45 @@ REPORT_JOBS_PER_PERSON = env.int("REPORT_JOBS_PER_PERSON", default=2)
 REPORT_JOBS_WAITING_MAX = env.int("REPORT_JOBS_WAITING_MAX", default=20)
 REPORT_JOB_REUSE_MINUTES = env.int("REPORT_JOB_REUSE_MINUTES", default=10)
 REPORT_JOB_RUNNER = env("REPORT_JOB_RUNNER", default="celery" if CELERY_BROKER_URL else "thread")
+
+# The JSON API (api/, README "API"): personal tokens or the browser session; per-token rate limits
+# kept in the Django cache (Redis with REDIS_URL); JSON and CSV; writes only through the services.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.ApiTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer", "api.renderers.CSVRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.IdCursorPagination",
+    "PAGE_SIZE": 100,
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.TokenReadThrottle", "api.throttling.TokenWriteThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "api_read": env("API_READ_RATE", default="600/minute"),
+        "api_write": env("API_WRITE_RATE", default="60/minute"),
+    },
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.errors.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Plan Tracker API",
+    "DESCRIPTION": "Plans, themes, actions, milestones, progress updates, exceptions, indicators and snapshots "
+    "of the plans you are a member of. Authenticate with a personal API token: `Authorization: Bearer <key>`.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    # Swagger UI from the package's own static files (drf-spectacular-sidecar): no CDN, CSP script-src 'self'.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
+    "COMPONENT_SPLIT_REQUEST": True,
+}
+# Largest API write body (bytes; larger is refused with 413) and how long an Idempotency-Key is remembered.
+API_MAX_BODY_BYTES = env.int("API_MAX_BODY_BYTES", default=64 * 1024)
+API_IDEMPOTENCY_HOURS = env.int("API_IDEMPOTENCY_HOURS", default=24)
 
 # Email: the console by default; SMTP with EMAIL_URL, e.g. smtp+tls://user:password@smtp.example.org:587
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))

@@ -8,6 +8,8 @@ urlpatterns = [
     # Login, logout, password reset by email, optional single sign-on (accounts/urls.py).
     path("accounts/", include("accounts.urls")),
     path("admin/", admin.site.urls),
+    # The JSON API, its schema and docs, and the personal API tokens page (api/urls.py).
+    path("api/", include("api.urls")),
     path("", include("plans.urls")),
     path("", include("milestones.urls")),
     path("", include("indicators.urls")),

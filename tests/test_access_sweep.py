@@ -114,6 +114,34 @@ URL_OBJECTS = {
     "reports:pack_pdf": {"pk": "pack"},
     "reports:section_create": {"pack_pk": "pack"},
     "reports:section_edit": {"pk": "section"},
+    # The JSON API (tests/api/): the same plans, by session here (by token in tests/api/test_isolation.py).
+    "api:api-root": {},
+    "api:organisation-list": {},
+    "api:organisation-detail": {"pk": "organisation"},
+    "api:plan-list": {},
+    "api:plan-detail": {"pk": "plan"},
+    "api:theme-list": {},
+    "api:theme-detail": {"pk": "theme"},
+    "api:action-list": {},
+    "api:action-detail": {"pk": "action"},
+    "api:milestone-list": {},
+    "api:milestone-detail": {"pk": "milestone"},
+    "api:progress-update-list": {},
+    "api:progress-update-detail": {"pk": "update"},
+    "api:exception-list": {},
+    "api:exception-detail": {"pk": "exception"},
+    "api:indicator-list": {},
+    "api:indicator-detail": {"pk": "indicator"},
+    "api:indicator-value-list": {},
+    "api:indicator-value-detail": {"pk": "value"},
+    "api:snapshot-list": {},
+    "api:snapshot-detail": {"pk": "snapshot"},
+    "api:snapshot-milestones": {"pk": "snapshot"},
+    "api:snapshot-indicators": {"pk": "snapshot"},
+    "api:schema": {},
+    "api:docs": {},
+    "api:tokens": {},
+    "api:token_revoke": None,  # a user's own tokens, not a plan's: tests/api/test_auth.py
 }
 
 # A forged POST carries plausible values for every form, so a missing check would write.
@@ -169,7 +197,7 @@ def council(name, marker=""):
     action = milestone.action
     author = UserFactory(username=f"{name.lower()}-author")
     update = ProgressUpdateFactory(milestone=milestone, author=author, note=f"{marker or name} note")
-    SlippageRecord.objects.create(milestone=milestone, reason_for_slippage=f"{marker or name} reason")
+    exception = SlippageRecord.objects.create(milestone=milestone, reason_for_slippage=f"{marker or name} reason")
     indicator = IndicatorFactory(plan=plan, title=f"{marker or name} indicator", section__name=f"{marker} section")
     value = IndicatorValueFactory(indicator=indicator)
     year = IndicatorYearFactory(indicator=indicator)
@@ -203,6 +231,8 @@ def council(name, marker=""):
             plan=plan, email=f"new@{name.lower()}.example", role=roles.SCRUTINY_MEMBER, invited_by=manager
         )
     return {
+        "organisation": organisation,
+        "exception": exception,
         "plan": plan,
         "theme": action.theme,
         "action": action,

@@ -1,0 +1,375 @@
+"""What the API returns. Output serializers are read-only; the views build their rows (live
+milestones annotated by milestones.querysets, snapshot rows as frozen) and these lay them out."""
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from milestones.status import Status
+from plans import roles
+from plans.models import Organisation, Person, Plan, Theme
+from safeguarding import dates
+
+DECIMAL = {"max_digits": 12, "decimal_places": 3, "coerce_to_string": True, "allow_null": True}
+
+
+@extend_schema_field({"type": "string", "pattern": r"^\d{4}-\d{2}$", "example": "2009-10"})
+class MonthField(serializers.Field):
+    """A month as YYYY-MM (stored as its first day)."""
+
+    default_error_messages = {"invalid": "Give a month as YYYY-MM."}
+
+    def to_representation(self, value):
+        return value.strftime("%Y-%m") if value else None
+
+    def to_internal_value(self, data):
+        month = dates.parse_month(str(data)) if data not in (None, "") else None
+        if month is None:
+            self.fail("invalid")
+        return month
+
+
+class OrganisationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Organisation
+        fields = ["id", "name", "parent"]
+
+
+class PlanSerializer(serializers.ModelSerializer):
+    my_roles = serializers.SerializerMethodField(help_text="Your roles in this plan")
+
+    class Meta:
+        model = Plan
+        fields = [
+            "id",
+            "name",
+            "owner",
+            "organisation",
+            "purpose",
+            "period_start",
+            "period_end",
+            "group_label",
+            "update_deadline_working_day",
+            "my_roles",
+        ]
+
+    def get_my_roles(self, plan) -> list[str]:
+        return sorted(roles.plan_roles(self.context["request"].user, plan))
+
+
+class ThemeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Theme
+        fields = ["id", "plan", "name", "order"]
+
+
+class PersonSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Person
+        fields = ["id", "name", "job_title", "agency", "organisation"]
+
+
+class ActionSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    plan = serializers.IntegerField(source="plan_id")
+    theme = serializers.IntegerField(source="theme_id")
+    theme_name = serializers.CharField(source="theme.name")
+    ref = serializers.CharField()
+    title = serializers.CharField()
+    action_lead = serializers.IntegerField(source="action_lead_id")
+    action_lead_name = serializers.CharField(source="action_lead.name")
+    expected_outcome = serializers.CharField()
+    sources = serializers.ListField(child=serializers.CharField(), source="source_list")
+
+
+class MilestoneSerializer(serializers.Serializer):
+    """A milestone as at a month (live), or as frozen in a snapshot (then the ids of its action,
+    theme and leads are null: a snapshot keeps their names)."""
+
+    id = serializers.IntegerField(allow_null=True, help_text="The milestone's id")
+    plan = serializers.IntegerField()
+    action = serializers.IntegerField(allow_null=True)
+    action_ref = serializers.CharField()
+    action_title = serializers.CharField()
+    theme = serializers.IntegerField(allow_null=True)
+    theme_name = serializers.CharField()
+    description = serializers.CharField()
+    order = serializers.IntegerField()
+    planned_start = serializers.DateField(allow_null=True)
+    due_date = serializers.DateField(allow_null=True, help_text="The original due date (never changed)")
+    revised_due_date = serializers.DateField(allow_null=True)
+    effective_due_date = serializers.DateField(allow_null=True, help_text="The revised due date, else the due date")
+    status = serializers.ChoiceField(choices=Status.choices)
+    status_label = serializers.CharField()
+    status_reason = serializers.CharField(help_text="The lead's reason for keeping a flagged status")
+    status_flags = serializers.ListField(child=serializers.CharField())
+    note = serializers.CharField(help_text="The latest progress note")
+    note_month = MonthField(allow_null=True, help_text="The reporting month of the latest update")
+    last_updated_at = serializers.DateTimeField(allow_null=True)
+    overdue = serializers.BooleanField()
+    lead = serializers.IntegerField(allow_null=True)
+    lead_name = serializers.CharField()
+    lead_agency = serializers.CharField()
+    action_lead = serializers.IntegerField(allow_null=True)
+    action_lead_name = serializers.CharField()
+    replan_count = serializers.IntegerField()
+    as_at = MonthField()
+    snapshot = serializers.IntegerField(allow_null=True)
+
+
+class ReviewSerializer(serializers.Serializer):
+    decision = serializers.CharField()
+    comment = serializers.CharField()
+    reviewer_name = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+
+def person_name(user):
+    if user is None:
+        return ""
+    return user.get_full_name() or user.username
+
+
+class ProgressUpdateSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    milestone = serializers.IntegerField(source="milestone_id")
+    plan = serializers.IntegerField(source="milestone.action.plan_id")
+    reporting_month = MonthField()
+    status = serializers.ChoiceField(choices=Status.choices)
+    status_label = serializers.CharField(source="get_status_display")
+    note = serializers.CharField()
+    status_reason = serializers.CharField()
+    source = serializers.CharField()
+    author_name = serializers.SerializerMethodField()
+    created_at = serializers.DateTimeField()
+    review = serializers.SerializerMethodField(help_text="The sign-off or return, if any")
+
+    def get_author_name(self, update) -> str:
+        return person_name(update.author)
+
+    def get_review(self, update) -> ReviewSerializer(allow_null=True):
+        review = update.review_state()
+        if review is None:
+            return None
+        return {
+            "decision": review.decision,
+            "comment": review.comment,
+            "reviewer_name": person_name(review.reviewer),
+            "created_at": serializers.DateTimeField().to_representation(review.created_at),
+        }
+
+
+class ProgressUpdateInputSerializer(serializers.Serializer):
+    milestone = serializers.IntegerField()
+    reporting_month = MonthField(required=False, help_text="Default: the current month")
+    status = serializers.ChoiceField(choices=Status.choices)
+    note = serializers.CharField(required=False, allow_blank=True, default="", trim_whitespace=False)
+    status_reason = serializers.CharField(required=False, allow_blank=True, default="", trim_whitespace=False)
+
+
+class ExceptionSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    milestone = serializers.IntegerField(source="milestone_id")
+    plan = serializers.IntegerField(source="milestone.action.plan_id")
+    reason_for_slippage = serializers.CharField()
+    actions_to_achieve = serializers.CharField()
+    support_required = serializers.CharField()
+    revised_completion_date = serializers.DateField(allow_null=True)
+    other_milestones_impacted = serializers.CharField()
+    replanned = serializers.BooleanField()
+    replaced_due_date = serializers.DateField(allow_null=True)
+    author_name = serializers.SerializerMethodField()
+    created_at = serializers.DateTimeField()
+
+    def get_author_name(self, record) -> str:
+        return person_name(record.author)
+
+
+class IndicatorValueSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    indicator = serializers.IntegerField(source="indicator_id")
+    period = MonthField()
+    label = serializers.CharField()
+    value = serializers.DecimalField(**DECIMAL)
+    numerator = serializers.DecimalField(**DECIMAL)
+    denominator = serializers.DecimalField(**DECIMAL)
+    no_data = serializers.BooleanField()
+    ytd_entered = serializers.DecimalField(**DECIMAL)
+    entered_at = serializers.DateTimeField()
+
+
+class IndicatorValueListSerializer(IndicatorValueSerializer):
+    plan = serializers.IntegerField(source="indicator.plan_id")
+    code = serializers.CharField(source="indicator.code")
+    entered_by_name = serializers.SerializerMethodField()
+
+    def get_entered_by_name(self, value) -> str:
+        return person_name(value.entered_by)
+
+
+class IndicatorValueInputSerializer(serializers.Serializer):
+    """A period's figure: a value, or a numerator and denominator, or no_data. The figures not
+    given are cleared: the request is the whole figure for the period."""
+
+    indicator = serializers.IntegerField(required=False, help_text="Required to create (POST)")
+    period = MonthField(required=False, help_text="Required to create (POST); PUT may move the figure")
+    value = serializers.DecimalField(max_digits=12, decimal_places=3, required=False, allow_null=True, default=None)
+    numerator = serializers.DecimalField(max_digits=12, decimal_places=3, required=False, allow_null=True, default=None)
+    denominator = serializers.DecimalField(
+        max_digits=12, decimal_places=3, required=False, allow_null=True, default=None
+    )
+    no_data = serializers.BooleanField(required=False, default=False)
+    ytd_entered = serializers.DecimalField(
+        max_digits=12, decimal_places=3, required=False, allow_null=True, default=None
+    )
+
+
+FIGURES = ("value", "numerator", "denominator", "no_data", "ytd_entered")
+
+
+class PeriodSerializer(serializers.Serializer):
+    period = MonthField(allow_null=True)
+    label = serializers.CharField()
+    value = serializers.DecimalField(**DECIMAL)
+    no_data = serializers.BooleanField()
+
+
+class YearSerializer(serializers.Serializer):
+    year = serializers.IntegerField(help_text="Starting year: 2009 for 2009/10")
+    label = serializers.CharField()
+    target = serializers.DecimalField(**DECIMAL)
+    tolerance = serializers.DecimalField(**DECIMAL)
+    tolerance_kind = serializers.CharField()
+    outturn = serializers.DecimalField(**DECIMAL)
+
+
+class CommentarySerializer(serializers.Serializer):
+    period = MonthField()
+    commentary = serializers.CharField()
+    current_activities = serializers.CharField()
+    best_practice = serializers.CharField()
+
+
+class IndicatorSerializer(serializers.Serializer):
+    """An indicator with its figures, targets, and its status, trend and year to date as at a month
+    (indicators/rules.py, through Indicator.summarise)."""
+
+    id = serializers.IntegerField()
+    plan = serializers.IntegerField()
+    section = serializers.IntegerField()
+    section_name = serializers.CharField()
+    code = serializers.CharField()
+    title = serializers.CharField()
+    definition = serializers.CharField()
+    unit = serializers.CharField()
+    polarity = serializers.CharField()
+    frequency = serializers.CharField()
+    data_only = serializers.BooleanField()
+    ytd_method = serializers.CharField()
+    decimal_places = serializers.IntegerField()
+    owner_name = serializers.CharField()
+    as_at = MonthField()
+    status = serializers.CharField()
+    status_label = serializers.CharField()
+    trend = serializers.CharField(allow_null=True)
+    trend_label = serializers.CharField(allow_null=True)
+    ytd = serializers.DecimalField(**DECIMAL)
+    ytd_computed = serializers.BooleanField()
+    target = serializers.DecimalField(**DECIMAL)
+    year = serializers.IntegerField()
+    year_label = serializers.CharField()
+    last_year_outturn = serializers.DecimalField(**DECIMAL)
+    latest = PeriodSerializer(allow_null=True)
+    previous = PeriodSerializer(allow_null=True)
+    commentary = CommentarySerializer(allow_null=True)
+    years = YearSerializer(many=True)
+    values = IndicatorValueSerializer(many=True, help_text="From the start of last reporting year to as_at")
+
+
+class SnapshotSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    plan = serializers.IntegerField(source="plan_id")
+    period = MonthField()
+    kind = serializers.CharField()
+    taken_at = serializers.DateTimeField()
+    taken_by = serializers.CharField(source="taken_by_label")
+    by_schedule = serializers.BooleanField()
+    retake_of = serializers.IntegerField(source="retake_of_id", allow_null=True)
+    superseded = serializers.BooleanField(help_text="Retaken since: another snapshot is in force for the month")
+
+
+class SnapshotMilestoneRowSerializer(serializers.Serializer):
+    """A milestone exactly as frozen in a snapshot (flat; never changes)."""
+
+    id = serializers.IntegerField(help_text="The row's id")
+    snapshot = serializers.IntegerField(source="snapshot_id")
+    milestone = serializers.IntegerField(source="milestone_id", allow_null=True)
+    theme = serializers.CharField()
+    action_ref = serializers.CharField()
+    action_title = serializers.CharField()
+    action_lead = serializers.CharField()
+    description = serializers.CharField()
+    order = serializers.IntegerField()
+    planned_start = serializers.DateField(allow_null=True)
+    due_date = serializers.DateField(allow_null=True)
+    revised_due_date = serializers.DateField(allow_null=True)
+    status = serializers.CharField()
+    status_reason = serializers.CharField()
+    status_flags = serializers.ListField(child=serializers.CharField())
+    note = serializers.CharField()
+    note_month = MonthField(allow_null=True)
+    lead = serializers.CharField()
+    lead_agency = serializers.CharField()
+    overdue = serializers.BooleanField(source="is_overdue")
+    replan_count = serializers.IntegerField()
+    exception_reason_for_slippage = serializers.SerializerMethodField()
+    exception_actions_to_achieve = serializers.SerializerMethodField()
+    exception_support_required = serializers.SerializerMethodField()
+    exception_revised_completion_date = serializers.SerializerMethodField()
+    exception_other_milestones_impacted = serializers.SerializerMethodField()
+
+    def _exception(self, row, name):
+        return (row.exception or {}).get(name)
+
+    def get_exception_reason_for_slippage(self, row) -> str | None:
+        return self._exception(row, "reason_for_slippage")
+
+    def get_exception_actions_to_achieve(self, row) -> str | None:
+        return self._exception(row, "actions_to_achieve")
+
+    def get_exception_support_required(self, row) -> str | None:
+        return self._exception(row, "support_required")
+
+    def get_exception_revised_completion_date(self, row) -> str | None:
+        return self._exception(row, "revised_completion_date")
+
+    def get_exception_other_milestones_impacted(self, row) -> str | None:
+        return self._exception(row, "other_milestones_impacted")
+
+
+class SnapshotIndicatorRowSerializer(serializers.Serializer):
+    """An indicator exactly as frozen in a snapshot (flat; never changes)."""
+
+    id = serializers.IntegerField(help_text="The row's id")
+    snapshot = serializers.IntegerField()
+    indicator = serializers.IntegerField(allow_null=True)
+    section = serializers.CharField()
+    code = serializers.CharField()
+    title = serializers.CharField()
+    unit = serializers.CharField()
+    last_year_label = serializers.CharField()
+    last_year_outturn = serializers.CharField(allow_null=True)
+    previous_label = serializers.CharField(allow_null=True)
+    previous_value = serializers.CharField(allow_null=True)
+    previous_no_data = serializers.BooleanField(allow_null=True)
+    latest_label = serializers.CharField(allow_null=True)
+    latest_value = serializers.CharField(allow_null=True)
+    latest_no_data = serializers.BooleanField(allow_null=True)
+    trend = serializers.CharField(allow_null=True)
+    ytd = serializers.CharField(allow_null=True)
+    ytd_computed = serializers.BooleanField()
+    target = serializers.CharField(allow_null=True)
+    year_label = serializers.CharField()
+    status = serializers.CharField()
+    commentary = serializers.CharField(allow_null=True)
+    current_activities = serializers.CharField(allow_null=True)
+    best_practice = serializers.CharField(allow_null=True)
