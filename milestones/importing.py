@@ -331,6 +331,7 @@ def parse_document(
         header_number=table.header_number,
         columns=layout.columns_json(columns),
         objectives_as=objectives_as if objectives_as in OBJECTIVES_AS else "themes",
+        proposed_sheets=list(table.sheets),
     )
     for column in columns:
         if not column.field:
