@@ -360,7 +360,7 @@ def _value_field(cells):
             found = values.parse_timescale(c, end_of_month=True)
         except ValueError:
             return False
-        return found.date is not None or bool(found.words and len(str(c)) <= 30)
+        return len(str(c)) <= 30 and (found.date is not None or bool(found.words))
 
     if share(lambda c: not isinstance(c, (int, float)) and dated(c)) > 0.7:
         return "due"

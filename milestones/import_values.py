@@ -263,6 +263,23 @@ def match_status(text):
     return None
 
 
+# Said anywhere in a note ("Team recruited, on track."), not only at its start.
+ANYWHERE = re.compile(
+    r"\b(not on track|off track|on track|not achieved|achieved|completed|complete|delayed|slipped|not started|"
+    r"in progress|overdue)\b",
+    re.I,
+)
+
+
+def status_in(text):
+    """A status word at the start of a note, else the first one said anywhere in it."""
+    found = match_status(text)
+    if found:
+        return found
+    match = ANYWHERE.search(text or "")
+    return match_status(match.group(1)) if match else None
+
+
 def looks_like_status(value):
     return match_status(str(value or "")) is not None
 
@@ -280,7 +297,7 @@ def parse_status(word, note=""):
             )
         return found
     if normalise(note):
-        found = match_status(note)
+        found = status_in(note)
         if found:
             return found
         return StatusReading(Status.NOT_STARTED, said=False)

@@ -570,15 +570,26 @@ def _action_leads(parsed, labels):
     for row in parsed.rows:
         if row.lead:
             first.setdefault(row.ref, (row.lead, row.lead_email, row.lead_title))
-    kept = []
+    kept, above = [], None
     for row in parsed.rows:
         if not row.action_lead:
+            if row.ref not in first and above:
+                first[row.ref] = above
+                parsed.flags.append(
+                    Problem(
+                        row.number,
+                        labels.get("lead", "Lead"),
+                        f"action {row.ref} names no lead and has no milestones: it is led by {above[0]}, "
+                        "the lead of the action above (change it on the action's page).",
+                    )
+                )
             if row.ref not in first:
                 parsed.problems.append(
                     Problem(row.number, labels.get("lead", "Lead"), f"no lead is given for action {row.ref}.")
                 )
                 continue
             row.action_lead, row.action_lead_email, row.action_lead_title = first[row.ref]
+        above = (row.action_lead, row.action_lead_email, row.action_lead_title)
         kept.append(row)
     parsed.rows = kept
 
@@ -645,7 +656,7 @@ def _parse_milestone(number, found, labels, row, state, parsed, has_action_lead)
         entries = [values.NoteEntry(None, "")]
     for index, entry in enumerate(entries):
         latest = index == len(entries) - 1
-        reading = values.match_status(values.entry_words(entry)) if entry.text else None
+        reading = values.status_in(values.entry_words(entry)) if entry.text else None
         if latest and column_status:
             reading = column_status
         if reading is None:
@@ -914,8 +925,14 @@ class _People:
             except ValidationError as refused:
                 raise ImportRefused([Problem(number, column, " ".join(refused.messages))]) from refused
             self.summary.people_created.append(person.name)
-            if email:
-                self.by_email[email.lower()] = person
+        elif email and not person.email:
+            # The same person, now with an email address (the organisation's list is kept through its service).
+            try:
+                person = plan_services.person_update(actor=self.author, person=person, email=email)
+            except (PermissionDenied, ValidationError):
+                pass
+        if email:
+            self.by_email[email.lower()] = person
         self.by_name.setdefault(_key(name), person)
         return person
 

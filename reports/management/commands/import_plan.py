@@ -3,6 +3,7 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 
 from milestones.import_layout import FIELDS, clean_heading
 from plans.importing import ImportRefused
@@ -62,28 +63,30 @@ class Command(BaseCommand):
         existing = Plan.objects.filter(name=plan).first()
         if existing is None and not organisation:
             raise CommandError(f'"{plan}" is a new plan: name the organisation that owns it with --organisation.')
-        owner = None
-        if organisation and not dry_run:
-            owner, _ = Organisation.objects.get_or_create(name=organisation.strip())
-        elif organisation:
-            owner = Organisation.objects.filter(name=organisation.strip()).first() or Organisation(
-                name=organisation.strip()
-            )
         try:
-            summary = plan_workbook_import(
-                plan_name=plan,
-                filename=file.name,
-                content=file.read_bytes(),
-                dry_run=dry_run,
-                owner=owner,
-                mapping=mapping or None,
-                sheet=options.get("sheet"),
-                as_at=as_at,
-                objectives_as=options.get("objectives_as"),
-            )
+            with transaction.atomic():  # a dry run's new organisation is rolled back with the rest
+                owner = None
+                if organisation:
+                    owner, _ = Organisation.objects.get_or_create(name=organisation.strip())
+                summary = self._import(file, plan, dry_run, owner, mapping, as_at, options)
+                if dry_run:
+                    transaction.set_rollback(True)
         except ImportRefused as refused:
             raise refusal(self, file.name, refused) from refused
         self.stdout.write(describe(summary, plan))
+
+    def _import(self, file, plan, dry_run, owner, mapping, as_at, options):
+        return plan_workbook_import(
+            plan_name=plan,
+            filename=file.name,
+            content=file.read_bytes(),
+            dry_run=dry_run,
+            owner=owner,
+            mapping=mapping or None,
+            sheet=options.get("sheet"),
+            as_at=as_at,
+            objectives_as=options.get("objectives_as"),
+        )
 
 
 def describe(summary, plan):
