@@ -44,7 +44,7 @@ from . import import_layout as layout
 from . import import_values as values
 from .import_values import STATUS_WORDS, parse_date  # noqa: F401 (the names callers used before)
 from .models import Milestone, ProgressUpdate
-from .services import milestone_create, milestone_update, progress_update_record
+from .services import milestone_create_many, milestone_update, progress_update_record, progress_update_record_many
 from .status import Status
 
 SAME_AS_ABOVE = {"as above", "ditto", '"', "''", "same", "as before", "as per above", "see above"}
@@ -888,6 +888,18 @@ def _service(number, column, function, **kwargs):
         raise ImportRefused([Problem(number, column, str(refused))]) from refused
 
 
+def _many(numbers, column, function, **kwargs):
+    """A *_many service; its refusal of one record becomes a problem naming that record's row."""
+    try:
+        return function(**kwargs)
+    except ValidationError as refused:
+        where = numbers[getattr(refused, "index", 0)] if numbers else 0
+        number, column = where if isinstance(where, tuple) else (where, column)
+        raise ImportRefused([Problem(number, column, " ".join(refused.messages))]) from refused
+    except PermissionDenied as refused:
+        raise ImportRefused([Problem(0, "Plan", str(refused))]) from refused
+
+
 def _key(name):
     return re.sub(r"\s+", " ", name or "").strip().lower()
 
@@ -1003,6 +1015,7 @@ def _write(parsed, plan, plan_name, summary, owner, author):
         )
     )
     seen_actions, order, occurrences = set(), {}, {}
+    new_milestones, new_updates, new_keys = [], [], set()
     now = timezone.now()
     for row in parsed.rows:
         theme = themes[row.theme.lower()]
@@ -1040,14 +1053,10 @@ def _write(parsed, plan, plan_name, summary, owner, author):
         # The same description twice in one action (seed 2.09 has it) matches the same occurrence.
         occurrence = occurrences.get((row.ref, row.milestone), 0)
         occurrences[(row.ref, row.milestone)] = occurrence + 1
-        matches = milestones.get((action.pk, row.milestone), [])
+        matches = milestones.setdefault((action.pk, row.milestone), [])
         milestone = matches[occurrence] if occurrence < len(matches) else None
         if milestone is None:
-            milestone = _service(
-                row.number,
-                "Milestone",
-                milestone_create,
-                actor=author,
+            milestone = Milestone(
                 action=action,
                 description=row.milestone,
                 planned_start=row.planned_start,
@@ -1055,6 +1064,8 @@ def _write(parsed, plan, plan_name, summary, owner, author):
                 lead=lead,
                 order=order[row.ref],
             )
+            matches.append(milestone)
+            new_milestones.append((row.number, milestone))
             summary.milestones_created += 1
         else:
             changes = {}
@@ -1069,17 +1080,25 @@ def _write(parsed, plan, plan_name, summary, owner, author):
                     f"Row {row.number}: the due date {row.due:%d %b %Y} differs from the original "
                     f"{milestone.due_date:%d %b %Y}, which is kept (record an exception to re-plan)."
                 )
-            if changes:
+            if changes and milestone.pk:
                 _service(row.number, "Milestone", milestone_update, actor=author, milestone=milestone, **changes)
                 summary.milestones_updated += 1
         if parsed.history:  # an export's history sheet holds every update
             continue
         for update in row.updates:
-            if (milestone.pk, update.month, update.status, update.note) in known_updates:
+            key = (id(milestone), update.month, update.status, update.note)
+            if (milestone.pk, *key[1:]) in known_updates or key in new_keys:
                 continue
-            _record(row.number, "Progress", milestone, update.month, update.status, update.note, now, author)
-            known_updates.add((milestone.pk, update.month, update.status, update.note))
-            summary.updates_added += 1
+            new_keys.add(key)
+            new_updates.append((row.number, "Progress", milestone, update))
+    _many(
+        [number for number, _ in new_milestones],
+        "Milestone",
+        milestone_create_many,
+        actor=author,
+        plan=plan,
+        milestones=[m for _, m in new_milestones],
+    )
     if parsed.history:
         by_description = {}
         for milestone in Milestone.objects.filter(action__plan=plan).select_related("action").order_by("order", "id"):
@@ -1087,9 +1106,22 @@ def _write(parsed, plan, plan_name, summary, owner, author):
         for number, ref, description, month, status, note in parsed.history:
             milestone = by_description.get((ref, description))
             if milestone and (milestone.pk, month, status, note) not in known_updates:
-                _record(number, "Progress history", milestone, month, status, note, now, author)
                 known_updates.add((milestone.pk, month, status, note))
-                summary.updates_added += 1
+                new_updates.append((number, "Progress history", milestone, Update(month, status, note)))
+    _many(
+        [(number, column) for number, column, _, _ in new_updates],
+        None,
+        progress_update_record_many,
+        plan=plan,
+        updates=[
+            ProgressUpdate(milestone=m, reporting_month=u.month, status=u.status, note=u.note)
+            for _, _, m, u in new_updates
+        ],
+        source=ProgressUpdate.Source.IMPORTED,
+        brought_in_by=author,
+        recorded_at=now,
+    )
+    summary.updates_added += len(new_updates)
     _write_extras(parsed, plan, summary, author)
     return plan
 
