@@ -130,4 +130,10 @@ class ImportMappingForm(forms.Form):
         return [(self[f"column_{index}"], column) for index, column in enumerate(self.columns)]
 
     def mapping(self):
-        return {column["key"]: self.cleaned_data.get(f"column_{i}", "") for i, column in enumerate(self.columns)}
+        """The columns changed here (or chosen before): the others keep their heading's, values' or saved reading."""
+        chosen = {}
+        for index, column in enumerate(self.columns):
+            value = self.cleaned_data.get(f"column_{index}", "")
+            if value != column["field"] or column["how"] == "chosen":
+                chosen[column["key"]] = value
+        return chosen

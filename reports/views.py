@@ -435,7 +435,7 @@ class PlanImportPreviewView(ImportPermissionMixin, TemplateView):
     def form(self, data=None):
         result = self.job.result or {}
         initial = {
-            "as_at": result.get("as_at"),
+            "as_at": (result.get("as_at") or "")[:7] or None,
             "objectives_as": result.get("objectives_as", "themes"),
             "sheet": result.get("sheet"),
         }
