@@ -1,23 +1,34 @@
-"""Import a plan from the milestone-report spreadsheet its users already keep (.xlsx or .csv).
+"""Import a plan from the spreadsheet its council already keeps (.xlsx or .csv).
 
-Read first, write second: every row is parsed and checked, and every problem is
-listed with its row and column; only a file with no problems is written, in one
-transaction, so an import succeeds whole or changes nothing. A dry run does the
-whole write and rolls it back, so its summary is exactly what the import would do.
-Re-importing the same file changes nothing: actions match by ref, milestones by
-action and description, progress notes by month, status and text.
+Three steps, each its own function, so the preview can run the first two and keep their result:
+
+1. `read_document`: find the sheet holding the plan, its heading row and the table's rows
+   (titles above and keys below are skipped; other sheets are read for versions, approvals
+   and the glossary) -- milestones/import_layout.py.
+2. `parse_document`: propose a mapping of the sheet's own headings to the app's fields (or use the
+   one chosen in the preview, or saved with the plan), then read every row as the council wrote it
+   (milestones/import_values.py). Every problem is listed with its row and column; things imported
+   with a judgement (an Amber rating, a note with no status word, a second lead) are flagged.
+   The result is plain JSON (`Parsed.to_json`) so a confirmed preview is written without re-reading.
+3. `parsed_write`: write it, all or nothing, through the services every other write goes through
+   (plans.services, milestones.services: permission on the plan, locked and future months, lengths,
+   choices). A dry run writes and rolls back, so its summary is exactly what the import would do.
+
+Re-importing the same file changes nothing: actions match by ref, milestones by action and
+description, progress notes by month, status and text.
 """
 
 import datetime
 import re
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from plans.importing import ImportRefused, Problem, normalise, read_csv, read_workbook
-from plans.models import Action, LockedMonth, Person, Plan, Theme
+from plans import services as plan_services
+from plans.importing import ImportRefused, Problem, normalise
+from plans.models import Action, GlossaryTerm, LockedMonth, Person, Plan, PlanVersion, Theme
 from safeguarding import dates
 from safeguarding.text import (
     DESCRIPTION_MAX_LENGTH,
@@ -29,62 +40,40 @@ from safeguarding.text import (
     length_error,
 )
 
+from . import import_layout as layout
+from . import import_values as values
+from .import_values import STATUS_WORDS, parse_date  # noqa: F401 (the names callers used before)
 from .models import Milestone, ProgressUpdate
-from .services import progress_update_record
+from .services import milestone_create_many, milestone_update, progress_update_record, progress_update_record_many
 from .status import Status
 
-# Header words as people write them -> our column names.
-COLUMNS = {
-    "ref": ["ref", "action ref", "ref no", "reference", "no", "number"],
-    "action": ["action", "actions", "action title"],
-    "action_lead": ["action lead", "action owner", "lead officer"],
-    "milestone": ["milestones", "milestone", "milestone description"],
-    "planned_start": ["planned start date", "planned start", "start date", "start"],
-    "due": ["due date", "due", "deadline", "end date", "target date"],
-    "status": ["status", "rag", "rag status"],
-    "note": ["progress note", "progress notes", "progress", "note", "notes", "update"],
-    "lead": ["milestone lead", "milestone owner"],
-    "theme": ["theme", "priority objective", "priority", "area for improvement"],
-    "outcome": ["outcome", "expected outcome"],
-    "source": ["source", "sources", "source reference"],
-    "lead_email": ["lead email", "email", "milestone lead email"],
-    "agency": ["agency", "organisation", "organization"],
-}
-REQUIRED = ["action", "milestone", "due"]
-LABELS = {
-    "ref": "Ref",
-    "action": "Action",
-    "action_lead": "Action Lead",
-    "milestone": "Milestones",
-    "planned_start": "Planned Start Date",
-    "due": "Due Date",
-    "status": "Status",
-    "note": "Progress Note",
-    "lead": "Milestone Lead",
-    "theme": "Theme",
-    "outcome": "Outcome",
-    "source": "Source",
-    "lead_email": "Lead Email",
-    "agency": "Agency",
-}
-SAME_AS_ABOVE = {"as above", "ditto", '"', "''", "same", "as before"}
-STATUS_WORDS = {
-    Status.ACHIEVED: ["achieved", "achieve", "complete", "completed", "done", "met", "green - achieved"],
-    Status.ON_TRACK: ["on track", "ontrack", "in progress", "on-track", "amber", "green"],
-    Status.NOT_ON_TRACK: [
-        "not on track",
-        "not achieved",
-        "off track",
-        "behind",
-        "delayed",
-        "slipped",
-        "red",
-        "not met",
-    ],
-    Status.NOT_STARTED: ["not started", "not yet started", "to start"],
-}
-NOTE_MONTH = re.compile(r"^\s*([A-Za-z]{3,9}\.?\s*\d{4}|[A-Za-z]{3}-\d{2})\s*[-–—:]\s*")
+SAME_AS_ABOVE = {"as above", "ditto", '"', "''", "same", "as before", "as per above", "see above"}
 REF_AND_TITLE = re.compile(r"^\s*(\d+(?:\.\d+)+)\.?\s+(.+)$", re.S)
+LEADING_NUMBER = re.compile(r"^\s*(?:objective|priority|theme|area|recommendation)?\s*(\d{1,3})[.):]?\s+\S", re.I)
+THEME_MAX = Theme._meta.get_field("name").max_length
+OBJECTIVES_AS = ("themes", "actions")
+
+# The longest text each field may hold: the model field's own max_length where it has one (so an
+# over-long name is refused here, not by PostgreSQL), else the text rules of safeguarding/text.py.
+TEXT_LIMITS = {
+    "ref": Action._meta.get_field("ref").max_length,
+    "action": DESCRIPTION_MAX_LENGTH,
+    "action_lead": Person._meta.get_field("name").max_length,
+    "milestone": DESCRIPTION_MAX_LENGTH,
+    "status": 50,
+    "note": NOTE_MAX_LENGTH,
+    "lead": Person._meta.get_field("name").max_length,
+    "outcome": LONG_TEXT_MAX_LENGTH,
+    "source": LONG_TEXT_MAX_LENGTH,
+    "lead_email": Person._meta.get_field("email").max_length,
+    "agency": Person._meta.get_field("agency").max_length,
+}
+AGENCIES = {
+    **{value.lower(): value for value in Person.Agency.values},
+    **{label.lower(): value for value, label in Person.Agency.choices},
+}
+# Sheets of Plan Tracker's own export that other parts of the import read.
+EXPORT_SHEETS = {"progress history", "indicators", "indicator values", "people"}
 
 
 @dataclass
@@ -97,6 +86,9 @@ class ImportSummary:
     milestones_created: int = 0
     milestones_updated: int = 0
     updates_added: int = 0
+    versions_created: int = 0
+    approvals_created: int = 0
+    glossary_created: int = 0
     notes: list = field(default_factory=list)  # things kept as they were, in words
     dry_run: bool = False
 
@@ -111,101 +103,145 @@ class ImportSummary:
             or self.milestones_created
             or self.milestones_updated
             or self.updates_added
+            or self.versions_created
+            or self.approvals_created
+            or self.glossary_created
         )
+
+    def to_json(self):
+        return {**asdict(self), "changed": self.changed}
+
+
+def _iso(value):
+    return value.isoformat() if isinstance(value, datetime.date) else value
+
+
+def _day(value):
+    return datetime.date.fromisoformat(value) if value else None
+
+
+@dataclass
+class Update:
+    month: datetime.date
+    status: str
+    note: str
+
+
+@dataclass
+class Row:
+    """One milestone (or, with `milestone` empty, an action kept without milestones)."""
+
+    number: int
+    ref: str
+    title: str
+    theme: str
+    action_lead: str
+    milestone: str
+    planned_start: datetime.date | None
+    due: datetime.date | None
+    lead: str
+    lead_email: str = ""
+    lead_title: str = ""
+    agency: str = ""
+    outcome: str = ""
+    source: str = ""
+    action_lead_email: str = ""
+    action_lead_title: str = ""
+    updates: list = field(default_factory=list)
+
+    def to_json(self):
+        data = asdict(self)
+        data["planned_start"], data["due"] = _iso(self.planned_start), _iso(self.due)
+        data["updates"] = [[_iso(u.month), u.status, u.note] for u in self.updates]
+        return data
+
+    @classmethod
+    def from_json(cls, data):
+        data = dict(data)
+        data["planned_start"], data["due"] = _day(data["planned_start"]), _day(data["due"])
+        data["updates"] = [Update(_day(m), s, n) for m, s, n in data["updates"]]
+        return cls(**data)
+
+
+@dataclass
+class HistoryEntry:
+    number: int
+    ref: str
+    milestone: str
+    month: datetime.date
+    status: str
+    note: str
+
+    def __iter__(self):
+        return iter((self.number, self.ref, self.milestone, self.month, self.status, self.note))
+
+
+@dataclass
+class Parsed:
+    """What a file says, read and checked: kept as JSON on the import job between preview and confirm."""
+
+    filename: str
+    sheet: str = ""
+    header_number: int = 0
+    columns: list = field(default_factory=list)  # layout.columns_json
+    themes: list = field(default_factory=list)  # [name] in order, objectives without actions included
+    theme_texts: dict = field(default_factory=dict)  # name -> the objective's full text, when longer
+    rows: list = field(default_factory=list)  # [Row]
+    history: list = field(default_factory=list)  # [HistoryEntry] from an export's history sheet
+    versions: list = field(default_factory=list)  # [[label, date, change]]
+    approvals: list = field(default_factory=list)  # [[version label, body, date]]
+    glossary: list = field(default_factory=list)  # [[term, definition]]
+    problems: list = field(default_factory=list)  # [Problem]: nothing can be written
+    flags: list = field(default_factory=list)  # [Problem]: written, with a judgement to check
+    not_imported: list = field(default_factory=list)  # sentences
+    as_at: datetime.date | None = None
+    as_at_source: str = ""
+    objectives_as: str = "themes"
+    proposed_sheets: list = field(default_factory=list)
+
+    @property
+    def mapping(self):
+        return {c["key"]: c["field"] for c in self.columns}
+
+    def to_json(self):
+        return {
+            **{k: v for k, v in asdict(self).items() if k not in ("rows", "history", "problems", "flags", "as_at")},
+            "rows": [r.to_json() for r in self.rows],
+            "history": [[e.number, e.ref, e.milestone, _iso(e.month), e.status, e.note] for e in self.history],
+            "problems": [asdict(p) for p in self.problems],
+            "flags": [asdict(p) for p in self.flags],
+            "as_at": _iso(self.as_at),
+            "versions": [[label, _iso(day), change] for label, day, change in self.versions],
+            "approvals": [[label, body, _iso(day)] for label, body, day in self.approvals],
+        }
+
+    @classmethod
+    def from_json(cls, data):
+        data = dict(data)
+        data["rows"] = [Row.from_json(r) for r in data["rows"]]
+        data["history"] = [HistoryEntry(n, r, m, _day(mo), s, t) for n, r, m, mo, s, t in data["history"]]
+        data["problems"] = [Problem(**p) for p in data["problems"]]
+        data["flags"] = [Problem(**p) for p in data["flags"]]
+        data["as_at"] = _day(data["as_at"])
+        data["versions"] = [[label, _day(day), change] for label, day, change in data["versions"]]
+        data["approvals"] = [[label, body, _day(day)] for label, body, day in data["approvals"]]
+        return cls(**data)
+
+    @property
+    def milestone_count(self):
+        return sum(1 for r in self.rows if r.milestone)
 
 
 # Reading ------------------------------------------------------------------------------------
 
 
 def read_table(name, content: bytes):
-    """-> (header cells, [row cells]) from .xlsx or .csv; cells are str, date or number."""
-    lower = name.lower()
-    if lower.endswith(".xlsx"):
-        sheets = list(read_workbook(content).items())
-        rows = sheets[0][1]
-        extra = dict(sheets[1:])
-    elif lower.endswith(".csv"):
-        rows = read_csv(content)
-        extra = {}
-    else:
-        raise ImportRefused([Problem(0, "File", "choose an .xlsx or .csv file.")])
-    # The header is the first row that names a milestone column (titles may sit above it).
-    for index, row in enumerate(rows[:15]):
-        keys = [normalise(cell) for cell in row]
-        if any(key in COLUMNS["milestone"] for key in keys):
-            return index, row, rows[index + 1 :], extra
-    raise ImportRefused(
-        [Problem(0, "Header", "no header row with a 'Milestones' column was found in the first 15 rows.")]
-    )
-
-
-def map_header(header):
-    mapping, problems = {}, []
-    for position, cell in enumerate(header):
-        key = normalise(cell)
-        for column, words in COLUMNS.items():
-            if key in words and column not in mapping:
-                mapping[column] = position
-    for column in REQUIRED:
-        if column not in mapping:
-            problems.append(Problem(0, "Header", f"there is no '{LABELS[column]}' column."))
-    return mapping, problems
-
-
-MONTHS = "%b %B".split()
-
-
-def parse_date(value, *, end_of_month):
-    """Excel dates and the ways people type them. A bare month means its first (start) or last (due) day."""
-    if value in (None, ""):
-        return None
-    if isinstance(value, datetime.datetime):
-        return value.date()
-    if isinstance(value, datetime.date):
-        return value
-    if isinstance(value, (int, float)) and 20000 < value < 80000:  # an Excel serial number in a CSV
-        return datetime.date(1899, 12, 30) + datetime.timedelta(days=int(value))
-    text = re.sub(r"\s+", " ", str(value)).strip().rstrip(".")
-    for fmt in ("%d %b %Y", "%d %B %Y", "%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d", "%d-%b-%Y", "%d-%b-%y", "%d.%m.%Y"):
-        try:
-            return datetime.datetime.strptime(text, fmt).date()
-        except ValueError:
-            pass
-    month = dates.parse_month(text)
-    if month:
-        return dates.month_end(month) if end_of_month else month
-    raise ValueError(f"'{text}' is not a date: write it like 31 Oct 2009, 31/10/2009 or Oct 2009.")
-
-
-PHRASES = sorted(
-    ((phrase, status) for status, words in STATUS_WORDS.items() for phrase in words), key=lambda p: -len(p[0])
-)
-
-
-def _match_status(text):
-    key = normalise(text)
-    for phrase, status in PHRASES:
-        if key == phrase or (key.startswith(phrase) and not key[len(phrase) : len(phrase) + 1].isalpha()):
-            return status
-    return None
-
-
-def parse_status(word, note):
-    """A status as the users write it; when blank, read from the progress note's words
-    ("Oct 2009 - Achieved. ..."); no status and no note: Not started."""
-    if normalise(word):
-        status = _match_status(word)
-        if status is None:
-            raise ValueError(f"'{word}' is not a status: use Achieved, On track, Not on track or Not started.")
-        return status
-    if normalise(note):
-        status = _match_status(NOTE_MONTH.sub("", note))
-        if status is None:
-            raise ValueError(
-                "no status is given and the progress note does not say one: write Achieved, On track or Not on track."
-            )
-        return status
-    return Status.NOT_STARTED
+    """-> (header index, header cells, [row cells], {other sheet title: rows}): the plan's table as
+    the exported-workbook import (reports.transfer) reads it."""
+    sheets = layout.read_sheets(name, content)
+    table = layout.locate(sheets)
+    others = {title: rows for title, rows in sheets.items() if title != table.sheet}
+    return table.header_number - 1, table.header, [cells for _, cells in table.body], others
 
 
 def month_problem(month):
@@ -223,372 +259,558 @@ def month_problem(month):
     return None
 
 
-def note_month(note):
-    match = NOTE_MONTH.match(note or "")
-    return dates.parse_month(match.group(1).replace(".", "")) if match else None
-
-
-@dataclass
-class Row:
-    number: int
-    ref: str
-    title: str
-    action_lead: str
-    theme: str
-    milestone: str
-    planned_start: object
-    due: object
-    status: str
-    note: str
-    month: object
-    lead: str
-    lead_email: str
-    agency: str
-    outcome: str
-    source: str
-
-
-# The longest text each column may hold: the model field's own max_length where it has one (so a
-# 250-character theme is refused here, not by PostgreSQL), else the text rules of safeguarding/text.py.
-TEXT_LIMITS = {
-    "ref": Action._meta.get_field("ref").max_length,
-    "action": DESCRIPTION_MAX_LENGTH,
-    "action_lead": Person._meta.get_field("name").max_length,
-    "milestone": DESCRIPTION_MAX_LENGTH,
-    "status": 50,
-    "note": NOTE_MAX_LENGTH,
-    "lead": Person._meta.get_field("name").max_length,
-    "theme": Theme._meta.get_field("name").max_length,
-    "outcome": LONG_TEXT_MAX_LENGTH,
-    "source": LONG_TEXT_MAX_LENGTH,
-    "lead_email": Person._meta.get_field("email").max_length,
-    "agency": Person._meta.get_field("agency").max_length,
-}
-AGENCIES = {
-    **{value.lower(): value for value in Person.Agency.values},
-    **{label.lower(): value for value, label in Person.Agency.choices},
-}
-
-
-def text_problems(number, values, labels=LABELS):
-    """Control characters and over-long text in a row's cells, each named by row and column."""
-    problems = []
-    for column, limit in TEXT_LIMITS.items():
-        value = values.get(column)
-        if not isinstance(value, str):
-            continue
-        problem = control_character_error(value) or length_error(value, limit)
-        if problem:
-            problems.append(Problem(number, labels[column], problem))
-    return problems
-
-
-def cell(row, mapping, column):
-    position = mapping.get(column)
+def cell(row, position):
     if position is None or position >= len(row):
         return ""
     value = row[position]
-    return value if isinstance(value, (datetime.date, int, float)) else re.sub(r"[ \t]+", " ", str(value or "")).strip()
+    if isinstance(value, (datetime.date, int, float)) and not isinstance(value, bool):
+        return value
+    text = str(value or "").replace("\r\n", "\n").replace("\r", "\n")
+    return "\n".join(re.sub(r"[ \t]+", " ", line).strip() for line in text.split("\n")).strip()
 
 
-def parse_rows(header_index, header, body):
-    mapping, problems = map_header(header)
-    if problems:
-        return [], problems
-    rows, previous = [], {}
-    for offset, raw in enumerate(body):
-        number = header_index + offset + 2  # spreadsheet row numbers, header included
-        values = {column: cell(raw, mapping, column) for column in COLUMNS}
-        if not any(str(v).strip() for v in values.values()):
+def _text(value):
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, datetime.datetime):
+        value = value.date()
+    return str(value).strip() if value not in (None, "") else ""
+
+
+def _theme_name(text):
+    """A theme's name: the objective's text, cut at a word if longer than the field holds."""
+    text = re.sub(r"\s+", " ", text).strip()
+    if len(text) <= THEME_MAX:
+        return text
+    cut = text[: THEME_MAX - 1].rsplit(" ", 1)[0].rstrip(" ,;:-")
+    return cut + "…"
+
+
+def propose_as_at(table, mapping):
+    """The month undated notes are reported in: '(as at August 2011)' in a title row, else the
+    latest month found in the progress notes. -> (month or None, where it was found)."""
+    for text in table.title_rows + [table.sheet]:
+        month = values.as_at_in(text)
+        if month:
+            return month, f"the title “{text[:80]}”"
+    position = mapping.get("note")
+    if position is not None:
+        found = [m for _, cells in table.body for m in values.months_in(str(cell(cells, position)))]
+        found = [m for m in found if not month_problem(m)]
+        if found:
+            return max(found), "the latest month in the progress notes"
+    return None, ""
+
+
+def text_problems(number, found, labels):
+    """Control characters and over-long text in a row's cells, each named by row and column."""
+    problems = []
+    for name, value in found.items():
+        if not isinstance(value, str):
             continue
-        if normalise(values["milestone"]) in COLUMNS["milestone"]:
-            continue  # the header repeated on a later page
-        refused = text_problems(number, values)
-        if (
-            values["agency"]
-            and normalise(values["agency"]) not in AGENCIES
-            and normalise(values["agency"]) not in SAME_AS_ABOVE
+        limit = TEXT_LIMITS.get(name, LONG_TEXT_MAX_LENGTH)
+        problem = control_character_error(value) or length_error(value, limit)
+        if problem:
+            problems.append(Problem(number, labels[name], problem))
+    return problems
+
+
+def read_document(filename, content, sheet=None):
+    return layout.locate(layout.read_sheets(filename, content), sheet=sheet)
+
+
+def parse_document(
+    table, *, filename="", saved=None, chosen=None, as_at=None, objectives_as="themes", history_rows=None
+) -> Parsed:
+    """Map the table's columns and read every row. Never raises for a problem in the file: they are
+    listed on the result (`problems`), with the judgements made (`flags`)."""
+    columns = layout.propose_mapping(table, saved=saved, chosen=chosen)
+    parsed = Parsed(
+        filename=filename,
+        sheet=table.sheet,
+        header_number=table.header_number,
+        columns=layout.columns_json(columns),
+        objectives_as=objectives_as if objectives_as in OBJECTIVES_AS else "themes",
+        proposed_sheets=list(table.sheets),
+    )
+    for column in columns:
+        if not column.field:
+            parsed.not_imported.append(f"Column {column.letter} “{column.heading}” is not imported.")
+    if table.skipped:
+        first, last = table.skipped[0][0], table.skipped[-1][0]
+        parsed.not_imported.append(
+            f"Rows {first}–{last} below the table are not imported (they start “{table.skipped[0][1][:60]}”)."
+            if last != first
+            else f"Row {first} below the table is not imported (“{table.skipped[0][1][:60]}”)."
+        )
+    for title in table.other_sheets:
+        if normalise(title) not in EXPORT_SHEETS:
+            parsed.not_imported.append(f"The sheet “{title}” is not imported.")
+    _parse_extras(table, parsed)
+    if history_rows is None:
+        history_rows = next(
+            (rows for title, rows in table.sheets.items() if normalise(title) == "progress history"), None
+        )
+    mapping = {c.field: c.position for c in columns if c.field}
+    labels = {c.field: c.heading for c in columns if c.field}
+    month, source = (as_at, "chosen") if as_at else propose_as_at(table, mapping)
+    parsed.as_at, parsed.as_at_source = month, source
+    if month is None:
+        parsed.as_at, parsed.as_at_source = dates.current_month(), "not found in the document: this month"
+    _parse_rows(table, parsed, mapping, labels)
+    if history_rows:
+        parsed.history, history_problems = parse_history(history_rows)
+        parsed.problems += history_problems
+    if not parsed.rows and not parsed.themes and not parsed.problems:
+        parsed.problems.append(Problem(0, "File", "there are no rows under the heading row."))
+    if month is None and any(u.note for r in parsed.rows for u in r.updates) and not parsed.history:
+        parsed.flags.insert(
+            0,
+            Problem(
+                0,
+                "As at",
+                f"no 'as at' month was found in the document: undated notes are reported in "
+                f"{dates.month_label(parsed.as_at)} unless you choose another month.",
+            ),
+        )
+    return parsed
+
+
+def _single_theme_name(labels):
+    heading = labels.get("theme", "")
+    return heading if heading and not heading.startswith("(column") else "Priority objectives"
+
+
+def _parse_rows(table, parsed, mapping, labels):
+    problems, flags = parsed.problems, parsed.flags
+    if parsed.objectives_as == "actions":
+        if "milestone" in mapping or "theme" not in mapping:
+            flags.append(
+                Problem(0, "Objectives", "objectives can become actions only when there is no milestone column.")
+            )
+            parsed.objectives_as = "themes"
+        else:
+            single_theme = _single_theme_name(labels)
+            mapping["milestone"] = mapping.pop("action", None)
+            mapping["action"] = mapping.pop("theme")
+            labels["milestone"], labels["action"] = labels.get("action", "Action"), labels.pop("theme")
+            labels.pop("action", None) if mapping["milestone"] is None else None
+            if mapping["milestone"] is None:
+                del mapping["milestone"]
+            if "ref" in mapping:
+                parsed.not_imported.append(
+                    f"Column “{labels['ref']}” is not imported: with objectives as actions, its refs "
+                    "are the objectives' numbers."
+                )
+                del mapping["ref"]
+    if parsed.objectives_as == "themes":
+        single_theme = None
+    if "milestone" in mapping and "action" not in mapping:
+        mapping["action"] = mapping.pop("milestone")
+        labels["action"] = labels.pop("milestone")
+    if "action" not in mapping:
+        problems.append(
+            Problem(0, "Header", "no column is mapped to Action (or Milestone): choose which column holds the actions.")
+        )
+        return
+    key_actions = "milestone" not in mapping  # each row is an action with its own dates, lead and progress
+    if "theme" not in mapping and not single_theme:
+        single_theme = table.sheet if table.sheet not in ("CSV", "Sheet1", "Sheet") else "Actions"
+    # Bare numbers in the ref column that repeat under each objective are numbered within it.
+    refs = [_text(cell(cells, mapping["ref"])) for _, cells in table.body] if "ref" in mapping else []
+    bare = [r for r in refs if r.isdigit()]
+    number_within_objective = len(bare) != len(set(bare))
+
+    state = {"theme": None, "theme_number": 0, "action": None, "lead": None, "count": {}}
+    above = {}
+    for number, raw in table.body:
+        found = {name: cell(raw, position) for name, position in mapping.items()}
+        if any(
+            isinstance(found.get(n), str) and layout.clean_heading(found[n]) == layout.clean_heading(labels[n])
+            for n in ("action", "milestone")
+            if n in found and found[n]
         ):
+            continue  # the heading row repeated on a later page
+        for name, value in found.items():
+            if isinstance(value, str) and normalise(value) in SAME_AS_ABOVE:
+                found[name] = above.get(name, "")
+        above.update({n: v for n, v in found.items() if v not in ("", None)})
+        refused = text_problems(number, {n: v for n, v in found.items() if n != "theme"}, labels)
+        theme_text = _text(found.get("theme", ""))
+        if theme_text:
+            problem = control_character_error(theme_text)
+            if problem:
+                refused.append(Problem(number, labels["theme"], problem))
+        agency = _text(found.get("agency", ""))
+        if agency and normalise(agency) not in AGENCIES:
             refused.append(
                 Problem(
                     number,
-                    "Agency",
-                    f"'{values['agency'][:40]}' is not an agency: use one of {', '.join(Person.Agency.values)}.",
+                    labels["agency"],
+                    f"'{agency[:40]}' is not an agency: use one of {', '.join(Person.Agency.values)}.",
                 )
             )
         if refused:
             problems += refused
             continue
-        for column in ("action_lead", "lead", "theme", "agency"):
-            if normalise(values[column]) in SAME_AS_ABOVE:
-                values[column] = previous.get(column, "")
-        # An action's ref and title sit on its first row; its milestones follow below.
-        action_text = str(values["action"]).strip()
-        ref = str(values["ref"]).strip()
-        if action_text and not ref:
-            match = REF_AND_TITLE.match(action_text)
-            if match:
-                ref, action_text = match.group(1), match.group(2).strip()
-            problem = length_error(ref, TEXT_LIMITS["ref"])
-            if problem:
-                problems.append(Problem(number, "Ref", problem))
-                continue
-        if ref or action_text:
-            if not ref:
-                problems.append(
+        # An objective starts a theme; blank objective cells (merged ones too) continue the one above.
+        if single_theme and state["theme"] is None:
+            state["theme"], state["theme_number"] = single_theme, 0
+            parsed.themes.append(single_theme)
+        if theme_text and _theme_name(theme_text) != state["theme"]:
+            name = _theme_name(theme_text)
+            if name not in parsed.themes:
+                parsed.themes.append(name)
+            if name != theme_text:
+                parsed.theme_texts[name] = theme_text
+                flags.append(
                     Problem(
                         number,
-                        "Action",
-                        f"'{action_text[:60]}' has no ref (write it as '1.01 Title' or use a Ref column).",
+                        labels["theme"],
+                        f"the objective is {len(theme_text)} characters long, more than a theme's name holds "
+                        f"({THEME_MAX}): the theme is named “{name[:60]}…” and the full text is kept with the "
+                        "plan's import settings.",
                     )
                 )
-                continue
-            previous.update(
-                ref=ref,
-                title=action_text,
-                action_lead=values["action_lead"],
-                theme=values["theme"],
-                outcome=values["outcome"],
-                source=values["source"],
-            )
-        elif "ref" not in previous:
-            problems.append(Problem(number, "Action", "this milestone comes before any action."))
-            continue
-        for column in ("action_lead", "theme"):
-            if not values[column]:
-                values[column] = previous.get(column, "")
-        if not values["milestone"]:
-            problems.append(Problem(number, "Milestones", "empty: every row needs a milestone description."))
-            continue
-        try:
-            planned = parse_date(values["planned_start"], end_of_month=False)
-        except ValueError as error:
-            problems.append(Problem(number, "Planned Start Date", str(error)))
-            planned = None
-        try:
-            due = parse_date(values["due"], end_of_month=True)
-        except ValueError as error:
-            problems.append(Problem(number, "Due Date", str(error)))
-            due = None
-        for label, value in (("Planned Start Date", planned), ("Due Date", due)):
-            problem = date_range_error(value)
-            if problem:
-                problems.append(Problem(number, label, problem))
-        if planned and due and due < planned:
+            leading = LEADING_NUMBER.match(theme_text)
+            state["theme"] = name
+            state["theme_number"] = int(leading.group(1)) if leading else parsed.themes.index(name) + 1
+        action_text = _text(found.get("action", ""))
+        ref = _text(found.get("ref", ""))
+        milestone_text = "" if key_actions else _text(found.get("milestone", ""))
+        detail = any(
+            found.get(n) not in ("", None)
+            for n in ("due", "planned_start", "lead", "note", "status", "lead_email", "action_lead")
+        )
+        if not (action_text or ref or milestone_text or detail):
+            continue  # an objective on its own row (kept as a theme), or an outcome-only row
+        if state["theme"] is None:
             problems.append(
-                Problem(number, "Due Date", f"{due:%d %b %Y} is before the planned start date {planned:%d %b %Y}.")
+                Problem(number, labels.get("theme", "Theme"), "no theme or objective is given above this row.")
             )
-        note = str(values["note"]).strip()
-        try:
-            status = parse_status(str(values["status"]), note)
-        except ValueError as error:
-            problems.append(Problem(number, "Status", str(error)))
-            status = Status.NOT_STARTED
-        month = note_month(note)
-        if note and not month:
-            month = dates.current_month()
+            continue
+        if action_text or (ref and not milestone_text and key_actions):
+            if action_text and not ref:
+                match = REF_AND_TITLE.match(action_text)
+                if match:
+                    ref, action_text = match.group(1), match.group(2).strip()
+            if parsed.objectives_as == "actions" or not ref:
+                count = state["count"][state["theme"]] = state["count"].get(state["theme"], 0) + 1
+                if parsed.objectives_as == "actions":
+                    state["objectives"] = state.get("objectives", 0) + 1
+                    leading = LEADING_NUMBER.match(action_text)
+                    ref = leading.group(1) if leading else str(state["objectives"])
+                else:
+                    ref = f"{state['theme_number']}.{count}" if state["theme_number"] else str(count)
+            elif number_within_objective and ref.isdigit() and state["theme_number"]:
+                ref = f"{state['theme_number']}.{ref}"
+            problem = length_error(ref, TEXT_LIMITS["ref"])
+            if problem:
+                problems.append(Problem(number, labels.get("ref", "Ref"), problem))
+                continue
+            if not action_text:
+                problems.append(Problem(number, labels["action"], f"ref {ref} has no action text."))
+                continue
+            lead = values.parse_lead(found.get("action_lead") or found.get("lead") or "")
+            if not lead.name and parsed.objectives_as == "themes":
+                lead = state["action"]["lead"] if state["action"] else values.Lead(state["lead"] or "")
+            state["action"] = {
+                "ref": ref,
+                "title": action_text,
+                "lead": lead,
+                "outcome": _text(found.get("outcome", "")),
+                "source": _text(found.get("source", "")),
+                "theme": state["theme"],
+            }
+            state["new"] = True
+        elif state["action"] is None:
+            problems.append(Problem(number, labels["action"], "this row comes before any action."))
+            continue
+        else:
+            state["new"] = False
+        action = state["action"]
+        if key_actions:
+            milestone_text = action["title"] if detail else ""
+        elif not milestone_text and detail:
+            problems.append(
+                Problem(
+                    number, labels.get("milestone", "Milestones"), "empty: every row needs a milestone description."
+                )
+            )
+            continue
+        row = Row(
+            number=number,
+            ref=action["ref"],
+            title=action["title"],
+            theme=action["theme"],
+            action_lead=action["lead"].name,
+            action_lead_email=action["lead"].email,
+            action_lead_title=action["lead"].job_title,
+            milestone=milestone_text,
+            planned_start=None,
+            due=None,
+            lead="",
+            outcome=action["outcome"],
+            source=action["source"],
+            agency=agency,
+        )
+        if not milestone_text:
+            parsed.rows.append(row)
+            continue
+        _parse_milestone(number, found, labels, row, state, parsed, "action_lead" in mapping)
+    _action_leads(parsed, labels)
+
+
+def _action_leads(parsed, labels):
+    """An action whose own row names no lead is led by its first milestone's lead."""
+    first = {}
+    for row in parsed.rows:
+        if row.action_lead:
+            first.setdefault(row.ref, (row.action_lead, row.action_lead_email, row.action_lead_title))
+    for row in parsed.rows:
+        if row.lead:
+            first.setdefault(row.ref, (row.lead, row.lead_email, row.lead_title))
+    kept, above = [], None
+    for row in parsed.rows:
+        if not row.action_lead:
+            if row.ref not in first and above:
+                first[row.ref] = above
+                parsed.flags.append(
+                    Problem(
+                        row.number,
+                        labels.get("lead", "Lead"),
+                        f"action {row.ref} names no lead and has no milestones: it is led by {above[0]}, "
+                        "the lead of the action above (change it on the action's page).",
+                    )
+                )
+            if row.ref not in first:
+                parsed.problems.append(
+                    Problem(row.number, labels.get("lead", "Lead"), f"no lead is given for action {row.ref}.")
+                )
+                continue
+            row.action_lead, row.action_lead_email, row.action_lead_title = first[row.ref]
+        above = (row.action_lead, row.action_lead_email, row.action_lead_title)
+        kept.append(row)
+    parsed.rows = kept
+
+
+def _parse_milestone(number, found, labels, row, state, parsed, has_action_lead):
+    problems, flags = parsed.problems, parsed.flags
+    before = len(problems)
+    try:
+        start = values.parse_timescale(found.get("planned_start"), end_of_month=False)
+    except ValueError as error:
+        problems.append(Problem(number, labels["planned_start"], str(error)))
+        start = values.Timescale(None)
+    try:
+        due = values.parse_timescale(found.get("due"), end_of_month=True)
+    except ValueError as error:
+        problems.append(Problem(number, labels["due"], str(error)))
+        due = values.Timescale(None)
+    row.planned_start, row.due = start.date, due.date
+    for name, value in (("planned_start", row.planned_start), ("due", row.due)):
+        problem = date_range_error(value)
+        if problem:
+            problems.append(Problem(number, labels[name], problem))
+    if row.planned_start and row.due and row.due < row.planned_start:
+        problems.append(
+            Problem(
+                number,
+                labels["due"],
+                f"{row.due:%d %b %Y} is before the planned start date {row.planned_start:%d %b %Y}.",
+            )
+        )
+    if due.words:
+        row.milestone = f"{row.milestone} (Timescale: {due.words})"
+        if row.due is None:
+            flags.append(
+                Problem(
+                    number,
+                    labels["due"],
+                    f"“{due.words[:40]}”: no due date; the timescale is kept in the milestone's text.",
+                )
+            )
+    lead = values.parse_lead(found.get("lead") or "")
+    if not lead.name:
+        # Blank: the action lead where the sheet has that column, else the lead above (merged cells).
+        lead = row_lead(row) if has_action_lead or not state["lead"] else values.Lead(state["lead"])
+    if not lead.name:
+        problems.append(Problem(number, labels.get("lead", "Lead"), "no milestone lead or action lead is given."))
+    state["lead"] = lead.name
+    row.lead, row.lead_title = lead.name, lead.job_title
+    row.lead_email = _text(found.get("lead_email", "")) or lead.email
+    if row.lead_email and not values.EMAIL.fullmatch(row.lead_email):
+        problems.append(
+            Problem(number, labels.get("lead_email", "Lead email"), f"'{row.lead_email[:60]}' is not an email address.")
+        )
+    note = _text(found.get("note", ""))
+    try:
+        column_status = values.parse_status(found.get("status"), "") if _text(found.get("status", "")) else None
+    except ValueError as error:
+        problems.append(Problem(number, labels["status"], str(error)))
+        column_status = None
+    if due.achieved and column_status is None:
+        column_status = values.StatusReading(Status.ACHIEVED)
+    entries = values.split_entries(note)
+    if not entries and column_status and column_status.status != Status.NOT_STARTED:
+        entries = [values.NoteEntry(None, "")]
+    for index, entry in enumerate(entries):
+        latest = index == len(entries) - 1
+        reading = values.status_in(values.entry_words(entry)) if entry.text else None
+        if latest and column_status:
+            reading = column_status
+        if reading is None:
+            reading = values.StatusReading(Status.NOT_STARTED, said=False)
+            flags.append(
+                Problem(
+                    number,
+                    labels.get("note", "Progress"),
+                    "the note says no status (and the status cell is blank): imported as Not started"
+                    + (f" for {dates.month_label(entry.month)}." if entry.month else "."),
+                )
+            )
+        text = entry.text
+        if reading.rag == "Amber":
+            text = f"[Amber] {text}".strip()
+            flags.append(
+                Problem(
+                    number,
+                    labels.get("status", "Status"),
+                    "Amber: imported as On track, with “[Amber]” kept at the start of the note "
+                    "(the plan has no Amber status of its own yet).",
+                )
+            )
+        if latest and lead.second:
+            text = f"{text}\nSecond lead: {lead.second}".strip()
+        month = entry.month or parsed.as_at
         problem = month_problem(month)
         if problem:
-            problems.append(Problem(number, "Progress Note", problem))
-        if status == Status.NOT_ON_TRACK and not note:
-            problems.append(Problem(number, "Progress Note", "a milestone not on track needs a note saying why."))
-        lead = values["lead"] or values["action_lead"] or previous.get("action_lead", "")
-        if not lead:
-            problems.append(Problem(number, "Milestone Lead", "no milestone lead or action lead is given."))
-        if not values["theme"]:
-            problems.append(Problem(number, "Theme", "no theme is given for this action."))
-        previous.update(lead=lead, agency=values["agency"])
-        rows.append(
-            Row(
-                number,
-                previous["ref"],
-                previous["title"],
-                values["action_lead"] or lead,
-                values["theme"],
-                str(values["milestone"]).strip(),
-                planned,
-                due,
-                status,
-                note,
-                month,
-                lead,
-                str(values["lead_email"]).strip(),
-                str(values["agency"]).strip(),
-                previous.get("outcome", ""),
-                previous.get("source", ""),
-            )
-        )
-    return rows, problems
-
-
-# Writing ------------------------------------------------------------------------------------
-
-
-def _person(plan, name, people, summary, email="", agency=""):
-    key = re.sub(r"\s+", " ", name).strip().lower()
-    if key in people:
-        return people[key]
-    # Only people of the plan's organisation (and its partners): never another council's.
-    known = Person.objects.for_plan(plan)
-    person = (known.filter(email__iexact=email).first() if email else None) or known.filter(
-        name__iexact=re.sub(r"\s+", " ", name).strip()
-    ).first()
-    if person is None:
-        person = Person.objects.create(
-            owner=plan.owner,
-            name=re.sub(r"\s+", " ", name).strip(),
-            email=email,
-            agency=AGENCIES.get(normalise(agency), Person.Agency.OTHER),
-        )
-        summary.people_created.append(person.name)
-    people[key] = person
-    return person
-
-
-def plan_import(*, plan_name, filename, content: bytes, dry_run=False, author=None, owner=None) -> ImportSummary:
-    """Import a milestone-report spreadsheet into the named plan (created if new). Raises ImportRefused."""
-    header_index, header, body, extra = read_table(filename, content)
-    rows, problems = parse_rows(header_index, header, body)
-    if not rows and not problems:
-        problems.append(Problem(0, "File", "there are no milestone rows under the header."))
-    history, history_problems = parse_history(extra.get("Progress history")) if extra else ([], [])
-    problems += history_problems
-    plan = Plan.objects.filter(name=plan_name).first()
-    if plan is None and owner is None:
-        problems.append(Problem(0, "Plan", "a new plan needs the organisation that owns it."))
-    if plan:
-        locked = set(LockedMonth.objects.filter(plan=plan).values_list("month", flat=True))
-        for row in rows:
-            if (
-                row.note
-                and row.month in locked
-                and not _same_update_exists(plan, row.ref, row.milestone, row.month, row.note)
-            ):
-                problems.append(Problem(row.number, "Progress Note", _locked_message(row.month)))
-        for entry in history:
-            if entry.month in locked and not _same_update_exists(
-                plan, entry.ref, entry.milestone, entry.month, entry.note, entry.status
-            ):
-                problems.append(Problem(entry.number, f"{HISTORY_SHEET} sheet, Month", _locked_message(entry.month)))
-    if problems:
-        raise ImportRefused(problems)
-    summary = ImportSummary(dry_run=dry_run)
-    with transaction.atomic():
-        _write(plan_name, rows, history, summary, owner, author)
-        if dry_run:
-            transaction.set_rollback(True)
-    return summary
-
-
-def _locked_message(month):
-    return f"{dates.month_label(month)} is locked (its snapshot has been taken): report on a later month."
-
-
-def _same_update_exists(plan, ref, milestone, month, note, status=None):
-    """An identical update is already there, so importing the row writes nothing (a round trip)."""
-    updates = ProgressUpdate.objects.filter(
-        milestone__action__plan=plan,
-        milestone__action__ref=ref,
-        milestone__description=milestone,
-        reporting_month=month,
-        note=note,
-    )
-    return (updates.filter(status=status) if status else updates).exists()
-
-
-def _write(plan_name, rows, history, summary, owner=None, author=None):
-    # A new plan belongs to the organisation importing it (`owner`).
-    plan, summary.plan_created = Plan.objects.get_or_create(name=plan_name, defaults={"owner": owner})
-    themes = {t.name.lower(): t for t in Theme.objects.filter(plan=plan)}
-    people = {}
-    actions = {a.ref: a for a in Action.objects.filter(plan=plan)}
-    seen_actions = set()
-    order = {}
-    occurrences = {}
-    now = timezone.now()
-    for row in rows:
-        theme = themes.get(row.theme.lower())
-        if theme is None:
-            theme = themes[row.theme.lower()] = Theme.objects.create(plan=plan, name=row.theme, order=len(themes) + 1)
-            summary.themes_created.append(theme.name)
-        action_lead = _person(plan, row.action_lead, people, summary)
-        action = actions.get(row.ref)
-        if action is None:
-            action = actions[row.ref] = Action.objects.create(
-                plan=plan,
-                ref=row.ref,
-                title=row.title,
-                theme=theme,
-                action_lead=action_lead,
-                expected_outcome=row.outcome,
-                sources=row.source,
-            )
-            summary.actions_created.append(row.ref)
-        elif row.ref not in seen_actions:
-            changed = [
-                f
-                for f, v in (("title", row.title), ("theme", theme), ("action_lead", action_lead))
-                if getattr(action, f) != v
-            ]
-            if changed:
-                for f, v in (("title", row.title), ("theme", theme), ("action_lead", action_lead)):
-                    setattr(action, f, v)
-                action.save()
-                summary.actions_updated.append(row.ref)
-        seen_actions.add(row.ref)
-        lead = _person(plan, row.lead, people, summary, row.lead_email, row.agency)
-        order[row.ref] = order.get(row.ref, 0) + 1
-        # The same description twice in one action (seed 2.09 has it) matches the same occurrence.
-        occurrence = occurrences.get((row.ref, row.milestone), 0)
-        occurrences[(row.ref, row.milestone)] = occurrence + 1
-        milestone = (
-            Milestone.objects.filter(action=action, description=row.milestone)
-            .order_by("order", "id")[occurrence : occurrence + 1]
-            .first()
-        )
-        if milestone is None:
-            milestone = Milestone.objects.create(
-                action=action,
-                description=row.milestone,
-                planned_start=row.planned_start,
-                due_date=row.due,
-                lead=lead,
-                order=order[row.ref],
-            )
-            summary.milestones_created += 1
-        else:
-            changed = False
-            if milestone.planned_start != row.planned_start or milestone.lead_id != lead.pk:
-                milestone.planned_start, milestone.lead = row.planned_start, lead
-                changed = True
-            if milestone.due_date is None and row.due:
-                milestone.due_date, changed = row.due, True
-            elif row.due and row.due != milestone.due_date:
-                summary.notes.append(
-                    f"Row {row.number}: the due date {row.due:%d %b %Y} differs from the original "
-                    f"{milestone.due_date:%d %b %Y}, which is kept (record an exception to re-plan)."
+            problems.append(Problem(number, labels.get("note", "Progress"), problem))
+            continue
+        if reading.status == Status.NOT_ON_TRACK and not text:
+            problems.append(
+                Problem(
+                    number, labels.get("note", "Progress Note"), "a milestone not on track needs a note saying why."
                 )
-            if changed:
-                milestone.save()
-                summary.milestones_updated += 1
-        if not history and (row.note or row.status != Status.NOT_STARTED):  # an export's history sheet has them all
-            month = row.month or dates.current_month()
-            exists = ProgressUpdate.objects.filter(
-                milestone=milestone, reporting_month=month, status=row.status, note=row.note
-            ).exists()
-            if not exists:
-                _record(row.number, "Progress Note", milestone, month, row.status, row.note, now, author)
-                summary.updates_added += 1
-    for number, ref, description, month, status, note in history:
-        milestone = Milestone.objects.filter(action__plan=plan, action__ref=ref, description=description).first()
-        if (
-            milestone
-            and not ProgressUpdate.objects.filter(
-                milestone=milestone, reporting_month=month, status=status, note=note
-            ).exists()
-        ):
-            _record(number, "Progress history", milestone, month, status, note, now, author)
-            summary.updates_added += 1
+            )
+            continue
+        length = length_error(text, NOTE_MAX_LENGTH)
+        if length:
+            problems.append(Problem(number, labels.get("note", "Progress"), length))
+            continue
+        row.updates.append(Update(month, reading.status, text))
+    if lead.second:
+        flags.append(
+            Problem(
+                number,
+                labels.get("lead", "Lead"),
+                f"two leads: {lead.name} is the milestone lead; “Second lead: {lead.second}” is kept in the "
+                "progress note (a milestone has one lead for now).",
+            )
+        )
+    if len(problems) == before:
+        parsed.rows.append(row)
+
+
+def row_lead(row):
+    return values.Lead(row.action_lead, row.action_lead_title, row.action_lead_email)
+
+
+# Other sheets: version control, approval history, abbreviations ----------------------------
+
+EXTRA_HEADINGS = {
+    "label": ["version", "version no", "version number", "ver", "v", "issue"],
+    "date": ["date", "date of change", "version date", "date approved", "approval date", "issued"],
+    "change": [
+        "change",
+        "changes",
+        "change or reason",
+        "description",
+        "reason",
+        "summary",
+        "summary of changes",
+        "comments",
+        "details",
+    ],
+    "body": ["approved by", "approving body", "body", "approval", "meeting", "committee", "board"],
+    "term": ["abbreviation", "abbreviations", "acronym", "acronyms", "term", "terms", "abbreviation/acronym"],
+    "definition": ["definition", "meaning", "full name", "stands for", "description", "in full", "explanation"],
+}
+
+
+def _extra_header(rows, wanted):
+    for index, row in enumerate(rows[:10]):
+        found = {}
+        for position, value in enumerate(row):
+            key = layout.clean_heading(value)
+            for name in wanted:
+                if name not in found and key in EXTRA_HEADINGS[name]:
+                    found[name] = position
+                    break
+        if len(found) >= 2:
+            return index, found
+    return None, {}
+
+
+def _extra_date(value):
+    try:
+        return values.parse_timescale(value, end_of_month=False).date
+    except ValueError:
+        return None
+
+
+def _parse_extras(table, parsed):
+    """Version control, approval history and abbreviations sheets -> the plan's versions, approvals
+    and glossary. A row that cannot be read is listed, never dropped in silence."""
+    for kind, (title, rows) in table.extras.items():
+        if kind == "sources":
+            parsed.not_imported.append(f"The sheet “{title}” is not imported (sources are read from a column).")
+            continue
+        if kind == "glossary":
+            index, found = _extra_header(rows, ("term", "definition"))
+            if index is None:
+                index, found = -1, {"term": 0, "definition": 1}
+            for number, row in enumerate(rows[index + 1 :], start=index + 2):
+                term, meaning = _text(cell(row, found["term"])), _text(cell(row, found["definition"]))
+                if not term and not meaning:
+                    continue
+                if not term or not meaning or len(term) > GlossaryTerm._meta.get_field("term").max_length:
+                    parsed.not_imported.append(
+                        f"Sheet “{title}”, row {number} is not imported (“{(term or meaning)[:40]}”)."
+                    )
+                    continue
+                parsed.glossary.append([term, meaning])
+            continue
+        index, found = _extra_header(rows, ("label", "date", "change", "body"))
+        if index is None or "label" not in found:
+            parsed.not_imported.append(f"The sheet “{title}” is not imported: no Version and Date headings were found.")
+            continue
+        last_label = ""
+        for number, row in enumerate(rows[index + 1 :], start=index + 2):
+            label = _text(cell(row, found["label"]))
+            day = _extra_date(cell(row, found["date"])) if "date" in found else None
+            body = _text(cell(row, found["body"])) if "body" in found else ""
+            change = _text(cell(row, found["change"])) if "change" in found else ""
+            if not (label or body or change):
+                continue
+            if kind == "approvals" and not label:
+                label = last_label
+            if not label or day is None or len(label) > PlanVersion._meta.get_field("label").max_length:
+                parsed.not_imported.append(
+                    f"Sheet “{title}”, row {number} is not imported: it needs a version and a date."
+                )
+                continue
+            last_label = label
+            if kind == "versions" and not any(v[0] == label for v in parsed.versions):
+                parsed.versions.append([label, day, change])
+            if body:
+                parsed.approvals.append([label, body, day])
+        if kind == "approvals":
+            known = {v[0] for v in parsed.versions}
+            for label, _, day in parsed.approvals:
+                if label not in known:
+                    parsed.versions.append([label, day, ""])
+                    known.add(label)
 
 
 HISTORY_SHEET = "Progress history"
@@ -599,35 +821,6 @@ HISTORY_LIMITS = {
     "note": NOTE_MAX_LENGTH,
     "status reason": NOTE_MAX_LENGTH,
 }
-
-
-@dataclass
-class HistoryEntry:
-    number: int
-    ref: str
-    milestone: str
-    month: datetime.date
-    status: str
-    note: str
-
-    def __iter__(self):
-        return iter((self.number, self.ref, self.milestone, self.month, self.status, self.note))
-
-
-def _record(number, column, milestone, month, status, note, now, author):
-    """One imported update, through the service every update goes through (locks, lengths, choices)."""
-    try:
-        progress_update_record(
-            milestone=milestone,
-            reporting_month=month,
-            status=status,
-            note=note,
-            source=ProgressUpdate.Source.IMPORTED,
-            brought_in_by=author,
-            recorded_at=now,
-        )
-    except ValidationError as refused:
-        raise ImportRefused([Problem(number, column, " ".join(refused.messages))]) from refused
 
 
 def parse_history(rows):
@@ -680,3 +873,353 @@ def parse_history(rows):
                 )
             )
     return result, problems
+
+
+# Writing ------------------------------------------------------------------------------------
+
+
+def _service(number, column, function, **kwargs):
+    """Call a service; its refusal becomes a problem naming the row and column."""
+    try:
+        return function(**kwargs)
+    except ValidationError as refused:
+        raise ImportRefused([Problem(number, column, " ".join(refused.messages))]) from refused
+    except PermissionDenied as refused:
+        raise ImportRefused([Problem(number, column, str(refused))]) from refused
+
+
+def _many(numbers, column, function, **kwargs):
+    """A *_many service; its refusal of one record becomes a problem naming that record's row."""
+    try:
+        return function(**kwargs)
+    except ValidationError as refused:
+        where = numbers[getattr(refused, "index", 0)] if numbers else 0
+        number, column = where if isinstance(where, tuple) else (where, column)
+        raise ImportRefused([Problem(number, column, " ".join(refused.messages))]) from refused
+    except PermissionDenied as refused:
+        raise ImportRefused([Problem(0, "Plan", str(refused))]) from refused
+
+
+def _key(name):
+    return re.sub(r"\s+", " ", name or "").strip().lower()
+
+
+class _People:
+    """The plan organisation's list of leads, read once; a new name is added through person_create."""
+
+    def __init__(self, plan, author, summary):
+        self.plan, self.author, self.summary = plan, author, summary
+        self.by_email, self.by_name = {}, {}
+        for person in Person.objects.for_plan(plan).order_by("id"):
+            if person.email:
+                self.by_email.setdefault(person.email.lower(), person)
+            self.by_name.setdefault(_key(person.name), person)
+
+    def get(self, number, column, name, email="", job_title="", agency=""):
+        person = (self.by_email.get(email.lower()) if email else None) or self.by_name.get(_key(name))
+        if person is None:
+            fields = {"name": re.sub(r"\s+", " ", name).strip(), "email": email, "job_title": job_title[:200]}
+            fields["agency"] = AGENCIES.get(normalise(agency), Person.Agency.OTHER)
+            try:
+                person = plan_services.person_create(actor=self.author, owner=self.plan.owner, **fields)
+            except PermissionDenied as refused:
+                raise ImportRefused(
+                    [
+                        Problem(
+                            number,
+                            column,
+                            f"“{fields['name']}” is not on {self.plan.owner}'s list of leads, and only its "
+                            "organisation-wide programme manager can add leads. Ask them to add this person, "
+                            "or import the file as them.",
+                        )
+                    ]
+                ) from refused
+            except ValidationError as refused:
+                raise ImportRefused([Problem(number, column, " ".join(refused.messages))]) from refused
+            self.summary.people_created.append(person.name)
+        elif email and not person.email:
+            # The same person, now with an email address (the organisation's list is kept through its service).
+            try:
+                person = plan_services.person_update(actor=self.author, person=person, email=email)
+            except (PermissionDenied, ValidationError):
+                pass
+        if email:
+            self.by_email[email.lower()] = person
+        self.by_name.setdefault(_key(name), person)
+        return person
+
+
+def _locked_message(month):
+    return f"{dates.month_label(month)} is locked (its snapshot has been taken): report on a later month."
+
+
+def parsed_write(parsed: Parsed, *, plan_name, owner=None, author=None, dry_run=False) -> ImportSummary:
+    """Write a parsed file into the named plan (created, owned by `owner`, if new), all or nothing.
+    Raises ImportRefused with every problem; a dry run writes and rolls back."""
+    problems = list(parsed.problems)
+    plan = Plan.objects.filter(name=plan_name).first()
+    if plan is None and owner is None:
+        problems.append(Problem(0, "Plan", "a new plan needs the organisation that owns it."))
+    if plan:
+        locked = set(LockedMonth.objects.filter(plan=plan).values_list("month", flat=True))
+        if locked:
+            existing = _existing_updates(plan)
+            for row in parsed.rows:
+                for update in row.updates if not parsed.history else []:
+                    if update.month in locked and (row.ref, row.milestone, update.month, update.note) not in existing:
+                        problems.append(Problem(row.number, "Progress", _locked_message(update.month)))
+            for entry in parsed.history:
+                if entry.month in locked and (entry.ref, entry.milestone, entry.month, entry.note) not in existing:
+                    problems.append(
+                        Problem(entry.number, f"{HISTORY_SHEET} sheet, Month", _locked_message(entry.month))
+                    )
+    if problems:
+        raise ImportRefused(problems)
+    summary = ImportSummary(dry_run=dry_run)
+    with transaction.atomic():
+        _write(parsed, plan, plan_name, summary, owner, author)
+        if dry_run:
+            transaction.set_rollback(True)
+    return summary
+
+
+def _existing_updates(plan):
+    return set(
+        ProgressUpdate.objects.filter(milestone__action__plan=plan).values_list(
+            "milestone__action__ref", "milestone__description", "reporting_month", "note"
+        )
+    )
+
+
+def _write(parsed, plan, plan_name, summary, owner, author):
+    if plan is None:
+        plan = _service(0, "Plan", plan_services.plan_create, actor=author, owner=owner, name=plan_name)
+        summary.plan_created = True
+    else:
+        _service(0, "Plan", plan_services.permission_check, actor=author, permission="plans.change_plan", obj=plan)
+    themes = {t.name.lower(): t for t in Theme.objects.filter(plan=plan)}
+    for name in parsed.themes:
+        if name.lower() not in themes:
+            themes[name.lower()] = _service(
+                0, "Theme", plan_services.theme_create, actor=author, plan=plan, name=name, order=len(themes) + 1
+            )
+            summary.themes_created.append(name)
+    people = _People(plan, author, summary)
+    actions = {a.ref: a for a in Action.objects.filter(plan=plan).select_related("theme")}
+    milestones = {}
+    for milestone in Milestone.objects.filter(action__plan=plan).order_by("order", "id"):
+        milestones.setdefault((milestone.action_id, milestone.description), []).append(milestone)
+    known_updates = set(
+        ProgressUpdate.objects.filter(milestone__action__plan=plan).values_list(
+            "milestone_id", "reporting_month", "status", "note"
+        )
+    )
+    seen_actions, order, occurrences = set(), {}, {}
+    new_milestones, new_updates, new_keys = [], [], set()
+    now = timezone.now()
+    for row in parsed.rows:
+        theme = themes[row.theme.lower()]
+        action_lead = people.get(row.number, "Lead", row.action_lead, row.action_lead_email, row.action_lead_title)
+        action = actions.get(row.ref)
+        if action is None:
+            action = actions[row.ref] = _service(
+                row.number,
+                "Action",
+                plan_services.action_create,
+                actor=author,
+                plan=plan,
+                ref=row.ref,
+                title=row.title,
+                theme=theme,
+                action_lead=action_lead,
+                expected_outcome=row.outcome,
+                sources=row.source,
+            )
+            summary.actions_created.append(row.ref)
+        elif row.ref not in seen_actions:
+            changes = {
+                name: value
+                for name, value in (("title", row.title), ("theme", theme), ("action_lead", action_lead))
+                if getattr(action, name) != value
+            }
+            if changes:
+                _service(row.number, "Action", plan_services.action_update, actor=author, action=action, **changes)
+                summary.actions_updated.append(row.ref)
+        seen_actions.add(row.ref)
+        if not row.milestone:
+            continue
+        lead = people.get(row.number, "Lead", row.lead, row.lead_email, row.lead_title, row.agency)
+        order[row.ref] = order.get(row.ref, 0) + 1
+        # The same description twice in one action (seed 2.09 has it) matches the same occurrence.
+        occurrence = occurrences.get((row.ref, row.milestone), 0)
+        occurrences[(row.ref, row.milestone)] = occurrence + 1
+        matches = milestones.setdefault((action.pk, row.milestone), [])
+        milestone = matches[occurrence] if occurrence < len(matches) else None
+        if milestone is None:
+            milestone = Milestone(
+                action=action,
+                description=row.milestone,
+                planned_start=row.planned_start,
+                due_date=row.due,
+                lead=lead,
+                order=order[row.ref],
+            )
+            matches.append(milestone)
+            new_milestones.append((row.number, milestone))
+            summary.milestones_created += 1
+        else:
+            changes = {}
+            if milestone.planned_start != row.planned_start:
+                changes["planned_start"] = row.planned_start
+            if milestone.lead_id != lead.pk:
+                changes["lead"] = lead
+            if milestone.due_date is None and row.due:
+                changes["due_date"] = row.due
+            elif row.due and row.due != milestone.due_date:
+                summary.notes.append(
+                    f"Row {row.number}: the due date {row.due:%d %b %Y} differs from the original "
+                    f"{milestone.due_date:%d %b %Y}, which is kept (record an exception to re-plan)."
+                )
+            if changes and milestone.pk:
+                _service(row.number, "Milestone", milestone_update, actor=author, milestone=milestone, **changes)
+                summary.milestones_updated += 1
+        if parsed.history:  # an export's history sheet holds every update
+            continue
+        for update in row.updates:
+            key = (id(milestone), update.month, update.status, update.note)
+            if (milestone.pk, *key[1:]) in known_updates or key in new_keys:
+                continue
+            new_keys.add(key)
+            new_updates.append((row.number, "Progress", milestone, update))
+    _many(
+        [number for number, _ in new_milestones],
+        "Milestone",
+        milestone_create_many,
+        actor=author,
+        plan=plan,
+        milestones=[m for _, m in new_milestones],
+    )
+    if parsed.history:
+        by_description = {}
+        for milestone in Milestone.objects.filter(action__plan=plan).select_related("action").order_by("order", "id"):
+            by_description.setdefault((milestone.action.ref, milestone.description), milestone)
+        for number, ref, description, month, status, note in parsed.history:
+            milestone = by_description.get((ref, description))
+            if milestone and (milestone.pk, month, status, note) not in known_updates:
+                known_updates.add((milestone.pk, month, status, note))
+                new_updates.append((number, "Progress history", milestone, Update(month, status, note)))
+    _many(
+        [(number, column) for number, column, _, _ in new_updates],
+        None,
+        progress_update_record_many,
+        plan=plan,
+        updates=[
+            ProgressUpdate(milestone=m, reporting_month=u.month, status=u.status, note=u.note)
+            for _, _, m, u in new_updates
+        ],
+        source=ProgressUpdate.Source.IMPORTED,
+        brought_in_by=author,
+        recorded_at=now,
+    )
+    summary.updates_added += len(new_updates)
+    _write_extras(parsed, plan, summary, author)
+    return plan
+
+
+def _write_extras(parsed, plan, summary, author):
+    versions = {v.label.lower(): v for v in PlanVersion.objects.filter(plan=plan)}
+    for label, day, change in parsed.versions:
+        if label.lower() not in versions:
+            versions[label.lower()] = _service(
+                0,
+                "Version control",
+                plan_services.plan_version_create,
+                actor=author,
+                plan=plan,
+                label=label,
+                date=day,
+                change=change,
+            )
+            summary.versions_created += 1
+    for label, body, day in parsed.approvals:
+        version = versions[label.lower()]
+        if not version.approvals.filter(body=body, date=day).exists():
+            _service(
+                0,
+                "Approvals",
+                plan_services.plan_approval_create,
+                actor=author,
+                plan=plan,
+                version=version,
+                body=body,
+                date=day,
+            )
+            summary.approvals_created += 1
+    terms = {t.lower() for t in GlossaryTerm.objects.filter(plan=plan).values_list("term", flat=True)}
+    for term, definition in parsed.glossary:
+        if term.lower() not in terms:
+            _service(
+                0,
+                "Glossary",
+                plan_services.glossary_term_create,
+                actor=author,
+                plan=plan,
+                term=term,
+                definition=definition,
+            )
+            terms.add(term.lower())
+            summary.glossary_created += 1
+
+
+def _record(number, column, milestone, month, status, note, now, author):
+    """One imported update, through the service every update goes through (locks, lengths, choices)."""
+    _service(
+        number,
+        column,
+        progress_update_record,
+        milestone=milestone,
+        reporting_month=month,
+        status=status,
+        note=note,
+        source=ProgressUpdate.Source.IMPORTED,
+        brought_in_by=author,
+        recorded_at=now,
+    )
+
+
+def plan_import(
+    *,
+    plan_name,
+    filename,
+    content: bytes,
+    dry_run=False,
+    author=None,
+    owner=None,
+    sheet=None,
+    mapping=None,
+    saved_mapping=None,
+    as_at=None,
+    objectives_as="themes",
+) -> ImportSummary:
+    """Read, map and write a council's plan in one go (the command line and the exported-workbook
+    import). Raises ImportRefused listing every problem; nothing is written then."""
+    parsed = parse_file(
+        filename,
+        content,
+        sheet=sheet,
+        chosen=mapping,
+        saved=saved_mapping,
+        as_at=as_at,
+        objectives_as=objectives_as,
+    )
+    summary = parsed_write(parsed, plan_name=plan_name, owner=owner, author=author, dry_run=dry_run)
+    summary.parsed = parsed
+    return summary
+
+
+def parse_file(filename, content, *, sheet=None, chosen=None, saved=None, as_at=None, objectives_as="themes"):
+    """The file read and mapped (raises ImportRefused only when it cannot be read at all)."""
+    table = read_document(filename, content, sheet=sheet)
+    return parse_document(
+        table, filename=filename, saved=saved, chosen=chosen, as_at=as_at, objectives_as=objectives_as
+    )

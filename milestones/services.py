@@ -257,3 +257,62 @@ def slippage_document_load(plan: Plan, rows: list[dict], recorded_on=None) -> in
         )
         created += 1
     return created
+
+
+# --- many at once (imports) -------------------------------------------------------------------
+# The same rules as milestone_create and progress_update_record, read once per plan instead of once
+# per record: permission on the plan, full_clean (lengths, choices, dates, the model's clean():
+# future and locked months), the lead from the plan's organisation. Foreign keys are checked against
+# the plan's own rows rather than by a query each, and check constraints are left to the database
+# (they are CheckConstraints there too). A refusal names the record: `error.index` is its position.
+
+
+def _refuse_at(index, error):
+    error.index = index
+    raise error
+
+
+@transaction.atomic
+def milestone_create_many(*, actor, plan: Plan, milestones: list) -> list:
+    """Save new milestones (unsaved Milestone objects) of one plan's actions."""
+    permission_check(actor, "plans.change_plan", plan)
+    leads = set(Person.objects.for_plan(plan).values_list("pk", flat=True))
+    actions = set(Action.objects.filter(plan=plan).values_list("pk", flat=True))
+    for index, milestone in enumerate(milestones):
+        if milestone.action_id not in actions:
+            _refuse_at(index, ValidationError({"action": "Choose an action of this plan."}))
+        try:
+            milestone.full_clean(exclude=["action", "lead"], validate_constraints=False)
+        except ValidationError as error:
+            _refuse_at(index, error)
+        if milestone.lead_id not in leads:
+            _refuse_at(
+                index, ValidationError({"lead": "Choose a lead from this plan's organisation or its partner agencies."})
+            )
+    for milestone in milestones:
+        if actor is not None:
+            milestone._history_user = actor
+        milestone.save()
+    return milestones
+
+
+@transaction.atomic
+def progress_update_record_many(*, plan: Plan, updates: list, source, brought_in_by=None, recorded_at=None) -> list:
+    """Record many imported or loaded updates (unsaved ProgressUpdate objects) of one plan's milestones."""
+    if source == ProgressUpdate.Source.SUBMITTED:
+        raise ValueError("A submitted update is made by progress_update_create.")
+    permission_check(brought_in_by, "plans.change_plan", plan)
+    milestones = set(Milestone.objects.filter(action__plan=plan).values_list("pk", flat=True))
+    for index, update in enumerate(updates):
+        if update.milestone_id not in milestones:
+            _refuse_at(index, ValidationError({"milestone": "Choose a milestone of this plan."}))
+        update.source, update.brought_in_by = source, brought_in_by
+        update.note = (update.note or "").strip()
+        if recorded_at:
+            update.created_at = recorded_at
+        try:
+            update.full_clean(exclude=["milestone", "brought_in_by", "author"], validate_constraints=False)
+        except ValidationError as error:
+            _refuse_at(index, error)
+        update.reporting_month = update.reporting_month.replace(day=1)
+    return ProgressUpdate.objects.bulk_create(updates, batch_size=500)

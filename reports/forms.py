@@ -87,3 +87,54 @@ class PlanImportForm(forms.Form):
         if upload.size > MAX_IMPORT_BYTES:
             raise forms.ValidationError(f"The file is {upload.size // 1024 // 1024} MB; the limit is 5 MB.")
         return upload
+
+
+class ImportMappingForm(forms.Form):
+    """The preview's choices: each column's field (or not imported), the as-at month for undated
+    notes, whether objectives become themes or actions, and which sheet holds the plan."""
+
+    as_at = MonthField(
+        label="Undated notes are reported in",
+        required=False,
+        help_text="The month the document is 'as at', e.g. 2011-08.",
+    )
+    objectives_as = forms.ChoiceField(
+        label="Objectives become",
+        choices=[
+            ("themes", "Themes (their key actions become actions)"),
+            ("actions", "Actions (their key actions become milestones)"),
+        ],
+        required=False,
+    )
+    sheet = forms.ChoiceField(label="Sheet holding the plan", required=False)
+
+    def __init__(self, *args, columns, sheets, **kwargs):
+        from milestones.import_layout import FIELDS
+
+        super().__init__(*args, **kwargs)
+        self.fields["as_at"].widget.attrs["class"] = "form-control"
+        self.fields["objectives_as"].widget.attrs["class"] = "form-select"
+        self.fields["sheet"].widget.attrs["class"] = "form-select"
+        self.columns = columns
+        choices = [("", "Not imported")] + list(FIELDS.items())
+        self.fields["sheet"].choices = [(s, s) for s in sheets]
+        for index, column in enumerate(columns):
+            self.fields[f"column_{index}"] = forms.ChoiceField(
+                label=f"Column {column['letter']} “{column['heading']}”",
+                choices=choices,
+                required=False,
+                initial=column["field"],
+                widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+            )
+
+    def column_rows(self):
+        return [(self[f"column_{index}"], column) for index, column in enumerate(self.columns)]
+
+    def mapping(self):
+        """The columns changed here (or chosen before): the others keep their heading's, values' or saved reading."""
+        chosen = {}
+        for index, column in enumerate(self.columns):
+            value = self.cleaned_data.get(f"column_{index}", "")
+            if value != column["field"] or column["how"] == "chosen":
+                chosen[column["key"]] = value
+        return chosen

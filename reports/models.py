@@ -270,3 +270,72 @@ class SnapshotIndicator(AppendOnlyModel):
 
     class Meta:
         ordering = ["snapshot", "section_order", "order", "id"]
+
+
+class ImportSettings(models.Model):
+    """How a plan's spreadsheet is read: the mapping of its headings to fields chosen at the last
+    import (used again next month), and what the import kept that has no field of its own yet."""
+
+    plan = models.OneToOneField(Plan, on_delete=models.CASCADE, related_name="import_settings")
+    mapping = models.JSONField(default=dict, blank=True, help_text="The sheet's heading -> the field it fills.")
+    sheet = models.CharField(max_length=100, blank=True)
+    objectives_as = models.CharField(
+        max_length=10, choices=[("themes", "Themes"), ("actions", "Actions")], default="themes"
+    )
+    theme_texts = models.JSONField(
+        default=dict, blank=True, help_text="A theme's name -> its objective's full text, when longer than a name."
+    )
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name_plural = "import settings"
+
+    def __str__(self):
+        return f"Import settings of {self.plan}"
+
+
+class ImportJob(models.Model):
+    """An upload being previewed or imported in the background. The preview's result (rows read,
+    mapping, problems and flags) is kept as JSON and written on confirmation without reading the
+    file again."""
+
+    class Stage(models.TextChoices):
+        PREVIEW = "preview", "Preview"
+        IMPORT = "import", "Import"
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "Waiting"
+        RUNNING = "running", "Reading"
+        READY = "ready", "Ready to confirm"
+        DONE = "done", "Imported"
+        FAILED = "failed", "Failed"
+
+    token = models.CharField(max_length=32, unique=True)
+    plan_name = models.CharField(max_length=200)
+    owner = models.ForeignKey("plans.Organisation", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    filename = models.CharField(max_length=255)
+    upload = models.FileField(upload_to="imports/%Y/%m/")
+    stage = models.CharField(max_length=10, choices=Stage.choices, default=Stage.PREVIEW)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
+    progress = models.CharField(max_length=300, blank=True)
+    options = models.JSONField(default=dict, blank=True, help_text="Mapping chosen, as-at month, sheet, objectives.")
+    result = models.JSONField(null=True, blank=True, help_text="The file as read: rows, mapping, problems, flags.")
+    summary = models.JSONField(null=True, blank=True, help_text="What the import does (or did).")
+    problems = models.JSONField(default=list, blank=True)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"Import of {self.filename} into {self.plan_name} ({self.get_state_display()})"
+
+    def get_absolute_url(self):
+        return reverse("reports:import_preview", args=[self.token])
+
+    @property
+    def busy(self):
+        return self.state in (self.State.QUEUED, self.State.RUNNING)

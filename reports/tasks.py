@@ -41,3 +41,11 @@ def snapshots_scheduled(kind):
     if kind == "quarterly" and period.month not in (3, 6, 9, 12):
         return []
     return [snapshot_take(plan.pk, period.isoformat(), kind) for plan in Plan.objects.all()]
+
+
+@shared_task(**RETRY)
+def import_job_run(job_id):
+    """Thin: preview or import an uploaded plan (reports.import_jobs records progress on the job)."""
+    from .import_jobs import import_job_execute
+
+    import_job_execute(job_id)

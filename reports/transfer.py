@@ -227,18 +227,65 @@ def _label(status):
     return Status(status).label
 
 
-def plan_workbook_import(*, plan_name, filename, content, dry_run=False, owner=None, author=None):
-    """The milestone sheet (and, in an exported workbook, the history and indicator sheets), all or nothing."""
-    with transaction.atomic():
-        summary = plan_importing.plan_import(
-            plan_name=plan_name, filename=filename, content=content, owner=owner, author=author
-        )
-        summary.dry_run = dry_run
-        if filename.lower().endswith(".xlsx"):
-            _, _, _, extra = plan_importing.read_table(filename, content)
-            from plans.models import Plan
+def import_settings_of(plan_name):
+    """The mapping and options saved with a plan at its last import (None for a new plan)."""
+    from .models import ImportSettings
 
-            plan = Plan.objects.get(name=plan_name)
+    return ImportSettings.objects.filter(plan__name=plan_name).first()
+
+
+def import_settings_save(*, actor, plan, parsed):
+    """Keep the mapping used (and objectives' full texts) with the plan, for next month's import."""
+    from django.utils import timezone
+
+    from plans.services import permission_check
+
+    from .models import ImportSettings
+
+    permission_check(actor, "plans.change_plan", plan)
+    settings, _ = ImportSettings.objects.get_or_create(plan=plan)
+    settings.mapping = {**settings.mapping, **parsed.mapping}
+    settings.sheet = parsed.sheet[:100] if parsed.sheet != "CSV" else ""
+    settings.objectives_as = parsed.objectives_as
+    settings.theme_texts = {**settings.theme_texts, **parsed.theme_texts}
+    settings.updated_at = timezone.now()
+    settings.full_clean()
+    settings.save()
+    return settings
+
+
+def plan_parse(*, plan_name, filename, content, mapping=None, sheet=None, as_at=None, objectives_as=None):
+    """Read and map a file, using the mapping saved with the plan for headings not chosen now."""
+    saved = import_settings_of(plan_name)
+    return plan_importing.parse_file(
+        filename,
+        content,
+        sheet=sheet or None,
+        chosen=mapping,
+        saved=saved.mapping if saved else None,
+        as_at=as_at,
+        objectives_as=objectives_as or (saved.objectives_as if saved else "themes"),
+    )
+
+
+def plan_workbook_import(
+    *, plan_name, filename, content, dry_run=False, owner=None, author=None, parsed=None, **options
+):
+    """The plan's sheet (and, in an exported workbook, the history and indicator sheets), all or
+    nothing. `parsed` is a preview's result, written without reading the file's plan sheet again;
+    `options` are plan_parse's (mapping, sheet, as_at, objectives_as)."""
+    from plans.models import Plan
+
+    with transaction.atomic():
+        if parsed is None:
+            parsed = plan_parse(plan_name=plan_name, filename=filename, content=content, **options)
+        summary = plan_importing.parsed_write(parsed, plan_name=plan_name, owner=owner, author=author)
+        summary.parsed = parsed
+        summary.dry_run = dry_run
+        plan = Plan.objects.get(name=plan_name)
+        import_settings_save(actor=author, plan=plan, parsed=parsed)
+        if filename.lower().endswith(".xlsx") and "Indicators" in parsed.proposed_sheets:
+            _, _, _, extra = plan_importing.read_table(filename, content)
             problems = []
             summary.indicators = indicator_importing.definitions_import(plan, extra.get("Indicators"), problems)
             if problems:

@@ -1,14 +1,11 @@
 """Report pages, PDF jobs and committee packs. Reading is read-only for everyone;
 PDFs are for the programme manager and scrutiny members; packs are edited by the programme manager."""
 
-import uuid
 from collections import Counter
-from pathlib import Path
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
-from django.core.files.storage import default_storage
 from django.db.models import Count
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -18,16 +15,15 @@ from django.views.generic import CreateView, DetailView, FormView, ListView, Tem
 from milestones.status import Status
 from plans import roles
 from plans.audit import audit_entries
-from plans.importing import ImportRefused
 from plans.models import Action, Plan
 from plans.permissions import PlanPermissionMixin, check_plan_permission
 from plans.views import EditFormMixin, PlanChildMixin, PlanObjectMixin, form_data
 from safeguarding import dates
 from safeguarding.filenames import download_filename
 
-from . import dashboard, data, registry, rendering, services, transfer
-from .forms import CommitteePackForm, PackSectionForm, PlanImportForm, SnapshotTakeForm
-from .models import CommitteePack, PackSection, RenderJob, Snapshot
+from . import dashboard, data, import_jobs, registry, rendering, services, transfer
+from .forms import CommitteePackForm, ImportMappingForm, PackSectionForm, PlanImportForm, SnapshotTakeForm
+from .models import CommitteePack, ImportJob, PackSection, RenderJob, Snapshot
 from .snapshots import SnapshotExists, current_snapshot, snapshot_choices, snapshot_create
 
 
@@ -404,88 +400,101 @@ class ImportPermissionMixin:
         return super().dispatch(request, *args, **kwargs)
 
 
-def import_target_problem(user, plan_name):
-    """Why this user may not import into a plan of this name (None when they may)."""
-    plan = Plan.objects.filter(name=plan_name).first()
-    if plan is None:
-        if not user.has_perm("plans.add_plan"):
-            return "You can import into a plan you manage; ask your organisation's programme manager for a new one."
-        return None
-    if not user.has_perm("plans.change_plan", plan):
-        return f'You are not the programme manager of a plan called "{plan_name}". Choose another name.'
-    return None
-
-
 class PlanImportView(ImportPermissionMixin, FormView):
-    """Upload a spreadsheet; the next page previews the import (a dry run) before anything is written."""
+    """Upload a spreadsheet; it is read in the background and the next page previews the import."""
 
     form_class = PlanImportForm
     template_name = "reports/import_upload.html"
 
     def form_valid(self, form):
         plan_name = form.cleaned_data["plan"].strip()
-        problem = import_target_problem(self.request.user, plan_name)
+        problem = import_jobs.import_target_problem(self.request.user, plan_name)
         if problem:
             form.add_error("plan", problem)
             return self.form_invalid(form)
-        upload = form.cleaned_data["file"]
-        token = f"{uuid.uuid4().hex}{Path(upload.name).suffix.lower()}"
-        default_storage.save(f"imports/{token}", upload)
-        self.request.session[f"import-{token}"] = {"plan": plan_name, "name": upload.name}
-        return redirect("reports:import_preview", token=token)
+        job = import_jobs.import_job_start(
+            user=self.request.user, plan_name=plan_name, upload=form.cleaned_data["file"]
+        )
+        return redirect(job)
 
 
 class PlanImportPreviewView(ImportPermissionMixin, TemplateView):
-    """GET: what the import would do, or every problem. POST: do it."""
+    """The job's progress; then the proposed mapping (a select per column), what the import would
+    do, every flag and problem. POST: read again with the choices made, or confirm."""
 
     template_name = "reports/import_preview.html"
 
     def dispatch(self, request, *args, **kwargs):
-        self.token = kwargs["token"]
-        self.upload = request.session.get(f"import-{self.token}")
-        if not self.upload or not default_storage.exists(f"imports/{self.token}"):
-            messages.error(request, "That upload has expired; please choose the file again.")
-            return redirect("reports:import")
+        self.job = ImportJob.objects.filter(token=kwargs["token"], requested_by_id=request.user.pk).first()
+        if self.job is None:
+            raise Http404("No such import.")
         return super().dispatch(request, *args, **kwargs)
 
-    def run(self, dry_run):
-        with default_storage.open(f"imports/{self.token}", "rb") as file:
-            content = file.read()
-        return transfer.plan_workbook_import(
-            plan_name=self.upload["plan"],
-            filename=self.upload["name"],
-            content=content,
-            dry_run=dry_run,
-            owner=roles.managed_organisations(self.request.user).first(),
-            author=self.request.user,
+    def form(self, data=None):
+        result = self.job.result or {}
+        initial = {
+            "as_at": (result.get("as_at") or "")[:7] or None,
+            "objectives_as": result.get("objectives_as", "themes"),
+            "sheet": result.get("sheet"),
+        }
+        return ImportMappingForm(
+            data,
+            initial=initial,
+            columns=result.get("columns", []),
+            sheets=result.get("proposed_sheets", []),
         )
 
+    def get(self, request, *args, **kwargs):
+        if self.job.state == ImportJob.State.DONE:
+            plan = Plan.objects.filter(name=self.job.plan_name).first()
+            summary = self.job.summary or {}
+            messages.success(
+                request,
+                f"Imported: {len(summary.get('actions_created', []))} actions and "
+                f"{summary.get('milestones_created', 0)} milestones created, {summary.get('milestones_updated', 0)} "
+                f"milestones updated, {summary.get('updates_added', 0)} progress updates added.",
+            )
+            if plan:
+                return redirect(plan)
+        return super().get(request, *args, **kwargs)
+
     def get_context_data(self, **kwargs):
-        context = {**super().get_context_data(**kwargs), "upload": self.upload}
-        try:
-            context["summary"] = self.run(dry_run=True)
-        except ImportRefused as refused:
-            context["problems"] = refused.problems
-        return context
+        job = self.job
+        result = job.result or {}
+        return {
+            **super().get_context_data(**kwargs),
+            "job": job,
+            "upload": {"name": job.filename, "plan": job.plan_name},
+            "result": result,
+            "summary": job.summary,
+            "problems": job.problems,
+            "flags": result.get("flags", []),
+            "form": kwargs.get("form") or (self.form() if result else None),
+            "rows_read": len(result.get("rows", [])),
+        }
 
     def post(self, request, *args, **kwargs):
-        problem = import_target_problem(request.user, self.upload["plan"])
+        problem = import_jobs.import_target_problem(request.user, self.job.plan_name)
         if problem:
             raise PermissionDenied(problem)
         try:
-            summary = self.run(dry_run=False)
-        except ImportRefused as refused:
-            messages.error(request, f"Nothing was imported: {len(refused.problems)} problem(s).")
-            return redirect("reports:import_preview", token=self.token)
-        default_storage.delete(f"imports/{self.token}")
-        del request.session[f"import-{self.token}"]
-        plan = Plan.objects.get(name=self.upload["plan"])
-        messages.success(
-            request,
-            f"Imported: {len(summary.actions_created)} actions and {summary.milestones_created} milestones created, "
-            f"{summary.milestones_updated} milestones updated, {summary.updates_added} progress updates added.",
-        )
-        return redirect(plan)
+            if request.POST.get("do") != "remap":
+                import_jobs.import_job_confirm(job=self.job, user=request.user)
+            else:
+                form = self.form(request.POST)
+                if not form.is_valid():
+                    return self.render_to_response(self.get_context_data(form=form))
+                import_jobs.import_job_remap(
+                    job=self.job,
+                    user=request.user,
+                    mapping=form.mapping(),
+                    as_at=form.cleaned_data.get("as_at"),
+                    objectives_as=form.cleaned_data.get("objectives_as"),
+                    sheet=form.cleaned_data.get("sheet"),
+                )
+        except ValidationError as refused:
+            messages.error(request, " ".join(refused.messages))
+        return redirect(self.job)
 
 
 class PlanExportView(View):

@@ -227,13 +227,16 @@ def test_the_indicator_pages_work_after_an_import(client, users, plan):
 # 4c. Text longer than the model allows is refused before the database sees it.
 
 
-def test_a_theme_longer_than_the_field_is_refused_with_its_row_and_column(plan_today):
-    theme = "Priority objective " + "x" * 240
+def test_a_theme_longer_than_the_field_is_kept_whole_and_flagged(plan_today):
+    theme = "Priority objective " + "x " * 120
     content = (HEADER + f'1.01 X,Ann Lead,Thing,01 Jul 2009,31 Dec 2009,,,,"{theme}"\n').encode()
-    assert refused(plan_name="Imported", filename="plan.csv", content=content) == [
-        "Row 2, Theme: This text is 259 characters long; the limit is 200."
-    ]
-    assert state() == (0, 0, 0, 0, 0)
+    summary = plan_workbook_import(
+        owner=default_organisation(), plan_name="Imported", filename="plan.csv", content=content
+    )
+    name = Theme.objects.get().name
+    assert len(name) <= 200 and name.endswith("…")
+    assert summary.parsed.theme_texts == {name: theme.strip()}
+    assert any("characters long" in flag.message for flag in summary.parsed.flags)
 
 
 def test_control_characters_and_unknown_agencies_in_a_spreadsheet_are_refused(plan_today):

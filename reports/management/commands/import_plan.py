@@ -1,16 +1,22 @@
-"""Import a plan from its milestone-report spreadsheet (.xlsx or .csv), all or nothing."""
+"""Import a plan from a council's own spreadsheet (.xlsx or .csv), all or nothing."""
 
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 
+from milestones.import_layout import FIELDS, clean_heading
 from plans.importing import ImportRefused
 from plans.models import Organisation, Plan
 from reports.transfer import plan_workbook_import, refusal
+from safeguarding import dates
 
 
 class Command(BaseCommand):
-    help = "Import (or re-import) a plan from an .xlsx or .csv milestone report; nothing is written if a row is wrong."
+    help = (
+        "Import (or re-import) a plan from an .xlsx or .csv plan or milestone report; the table, its headings and "
+        "the sheet are found and mapped as the preview does; nothing is written if a row is wrong."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("path")
@@ -20,45 +26,105 @@ class Command(BaseCommand):
             "--organisation",
             help="The organisation that owns a new plan (created if new); needed only when the plan is new.",
         )
+        parser.add_argument("--as-at", help="The month undated progress notes report on (YYYY-MM).")
+        parser.add_argument("--sheet", help="The sheet holding the plan (found by its headings otherwise).")
+        parser.add_argument(
+            "--map",
+            action="append",
+            default=[],
+            metavar="HEADING=FIELD",
+            help=f"Read a column as a field (repeatable); FIELD is one of {', '.join(FIELDS)}, or 'none'.",
+        )
+        parser.add_argument(
+            "--objectives-as",
+            choices=["themes", "actions"],
+            help="Objectives become themes (the default) or actions (their key actions then become milestones).",
+        )
 
     def handle(self, *args, path, plan, dry_run, organisation=None, **options):
         file = Path(path)
         if not file.exists():
             raise CommandError(f"No file at {file}.")
+        as_at = None
+        if options.get("as_at"):
+            as_at = dates.parse_month(options["as_at"])
+            if as_at is None:
+                raise CommandError(f"--as-at {options['as_at']} is not a month: write it like 2011-08.")
+        mapping = {}
+        for item in options.get("map") or []:
+            heading, sep, name = item.rpartition("=")
+            name = name.strip().lower()
+            name = "" if name in ("none", "not imported", "-") else name
+            if not sep or not heading.strip() or (name and name not in FIELDS):
+                raise CommandError(
+                    f'--map {item}: write it as "Heading=field", field one of {", ".join(FIELDS)}, none.'
+                )
+            mapping[clean_heading(heading)] = name
         existing = Plan.objects.filter(name=plan).first()
         if existing is None and not organisation:
             raise CommandError(f'"{plan}" is a new plan: name the organisation that owns it with --organisation.')
-        owner = None
-        if organisation and not dry_run:
-            owner, _ = Organisation.objects.get_or_create(name=organisation.strip())
-        elif organisation:
-            owner = Organisation.objects.filter(name=organisation.strip()).first()
         try:
-            summary = plan_workbook_import(
-                plan_name=plan, filename=file.name, content=file.read_bytes(), dry_run=dry_run, owner=owner
-            )
+            with transaction.atomic():  # a dry run's new organisation is rolled back with the rest
+                owner = None
+                if organisation:
+                    owner, _ = Organisation.objects.get_or_create(name=organisation.strip())
+                summary = self._import(file, plan, dry_run, owner, mapping, as_at, options)
+                if dry_run:
+                    transaction.set_rollback(True)
         except ImportRefused as refused:
             raise refusal(self, file.name, refused) from refused
         self.stdout.write(describe(summary, plan))
 
+    def _import(self, file, plan, dry_run, owner, mapping, as_at, options):
+        return plan_workbook_import(
+            plan_name=plan,
+            filename=file.name,
+            content=file.read_bytes(),
+            dry_run=dry_run,
+            owner=owner,
+            mapping=mapping or None,
+            sheet=options.get("sheet"),
+            as_at=as_at,
+            objectives_as=options.get("objectives_as"),
+        )
+
 
 def describe(summary, plan):
+    parsed = getattr(summary, "parsed", None)
     lines = [
         ("Dry run, nothing written. " if summary.dry_run else "")
         + f'Plan "{plan}"'
         + (" (new)" if summary.plan_created else "")
         + ":"
     ]
+    if parsed:
+        lines.append(f"  read from sheet '{parsed.sheet}', heading row {parsed.header_number}; columns:")
+        lines += [
+            f"    {c['letter']} {c['heading']!r} -> {FIELDS.get(c['field'], 'not imported')}"
+            + (f" (from its {c['how']})" if c["how"] in ("heading", "values") else f" ({c['how']})" if c["how"] else "")
+            for c in parsed.columns
+        ]
+        lines.append(
+            f"  undated notes reported in {dates.month_label(parsed.as_at)} ({parsed.as_at_source or 'chosen'})"
+        )
     lines.append(f"  themes created: {len(summary.themes_created)}; people created: {len(summary.people_created)}")
     lines.append(f"  actions created: {len(summary.actions_created)}; actions updated: {len(summary.actions_updated)}")
     lines.append(
         f"  milestones created: {summary.milestones_created}; milestones updated: {summary.milestones_updated}"
     )
     lines.append(f"  progress updates added: {summary.updates_added}")
+    if summary.versions_created or summary.approvals_created or summary.glossary_created:
+        lines.append(
+            f"  versions: {summary.versions_created}; approvals: {summary.approvals_created}; "
+            f"glossary terms: {summary.glossary_created}"
+        )
     if getattr(summary, "indicator_values", None):
         created, updated = summary.indicator_values
         lines.append(f"  indicators: {summary.indicators}; figures created: {created}; updated: {updated}")
     lines += [f"  note: {note}" for note in summary.notes]
+    if parsed:
+        lines += [f"  check: {flag}" for flag in parsed.flags]
+        lines += [f"  not imported: {line}" for line in parsed.not_imported]
     if not summary.changed:
         lines.append("  Nothing to change: the plan already matches the file.")
     return "\n".join(lines)

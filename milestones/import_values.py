@@ -1,0 +1,416 @@
+"""Cell values as councils write them in their plans: dates and timescales, statuses (words, RAG
+letters, colours), progress cells holding several dated entries, and lead cells.
+
+Pure functions, no database: each takes the cell's value and returns what it means, or raises
+ValueError with a sentence saying how to write it.
+"""
+
+import datetime
+import re
+from dataclasses import dataclass
+
+from plans.importing import normalise
+from safeguarding import dates
+
+from .status import Status
+
+# --- dates and timescales -------------------------------------------------------------------
+
+DATE_FORMATS = ("%d %b %Y", "%d %B %Y", "%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d", "%d-%b-%Y", "%d-%b-%y", "%d.%m.%Y")
+# Timescales that are not a date: the milestone has no due date and the words are kept.
+NO_DATE_WORDS = (
+    "ongoing",
+    "on going",
+    "on-going",
+    "continuous",
+    "continuing",
+    "throughout",
+    "tbc",
+    "tba",
+    "to be confirmed",
+    "to be agreed",
+    "n/a",
+    "na",
+    "monthly",
+    "quarterly",
+    "annually",
+    "annual",
+    "as required",
+    "as needed",
+    "regularly",
+)
+DONE_WORDS = ("complete", "completed", "done", "achieved", "in place", "implemented")
+ORDINAL = re.compile(r"\b(\d{1,2})(st|nd|rd|th)\b", re.I)
+MONTH_WORD = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
+FINANCIAL_YEAR = re.compile(r"\b(?:fy\s*)?((?:19|20)\d\d)\s*[/-]\s*(\d\d|(?:19|20)\d\d)\b", re.I)
+QUARTER = re.compile(r"\bq([1-4])\s*(?:of\s*)?((?:19|20)\d\d)(?:\s*[/-]\s*(\d\d|(?:19|20)\d\d))?\b", re.I)
+FULL_DATE = re.compile(
+    rf"\b\d{{1,2}}[/.]\d{{1,2}}[/.]\d{{2,4}}\b|\b\d{{1,2}}[\s-]+{MONTH_WORD}[\s-]+\d{{2,4}}\b|\b\d{{4}}-\d\d-\d\d\b",
+    re.I,
+)
+MONTH_YEAR = re.compile(rf"\b{MONTH_WORD}[\s\-/']+(?:\d{{4}}|\d\d)\b", re.I)
+FILLER = re.compile(r"^(?:by|before|from|due|in|on|at|the|end|of|end of|w/c|week commencing|[\s,.-])*$", re.I)
+
+
+@dataclass
+class Timescale:
+    date: datetime.date | None
+    words: str = ""  # the cell's text, kept when it says more than the date
+    achieved: bool = False  # "Complete" in the timescale column
+
+
+def _financial_year_end(first, second):
+    start = int(first)
+    end = int(second) if len(second) == 4 else (start // 100) * 100 + int(second)
+    if end != start + 1:
+        return None
+    return datetime.date(end, 3, 31)
+
+
+def _quarter_end(quarter, year, second):
+    quarter, year = int(quarter), int(year)
+    if second:  # a financial year: Q1 is April to June ... Q4 is January to March
+        if _financial_year_end(str(year), second) is None:
+            return None
+        month = {1: 6, 2: 9, 3: 12, 4: 3}[quarter]
+        return dates.month_end(datetime.date(year + 1 if quarter == 4 else year, month, 1))
+    return dates.month_end(datetime.date(year, quarter * 3, 1))
+
+
+def _exact_date(text):
+    for fmt in DATE_FORMATS:
+        try:
+            return datetime.datetime.strptime(text, fmt).date()
+        except ValueError:
+            pass
+    return None
+
+
+def _month(text):
+    return dates.parse_month(re.sub(r"[.']", " ", text).replace("  ", " ").strip())
+
+
+def find_date(text, *, end_of_month):
+    """The first date, month, quarter or financial year in a text -> (date, span) or (None, None)."""
+    found = []
+    for match in QUARTER.finditer(text):
+        day = _quarter_end(*match.groups())
+        if day:
+            found.append((match.start(), match.end(), day))
+    for match in FINANCIAL_YEAR.finditer(text):
+        if any(s <= match.start() < e for s, e, _ in found):
+            continue
+        day = _financial_year_end(*match.groups())
+        if day:
+            found.append((match.start(), match.end(), day))
+    for match in FULL_DATE.finditer(text):
+        day = _exact_date(re.sub(r"[\s-]+", " ", match.group(0)).replace(".", "/").replace(" ", " "))
+        if day is None:
+            day = _exact_date(match.group(0))
+        if day is None:
+            words = re.sub(r"[\s-]+", " ", match.group(0)).split(" ")
+            if len(words) == 3:
+                month = _month(f"{words[1]} {words[2]}")
+                day = month.replace(day=int(words[0])) if month and 1 <= int(words[0]) <= 28 else None
+        if day:
+            found.append((match.start(), match.end(), day))
+    for match in MONTH_YEAR.finditer(text):
+        if any(s <= match.start() < e for s, e, _ in found):
+            continue
+        month = _month(match.group(0))
+        if month:
+            found.append((match.start(), match.end(), dates.month_end(month) if end_of_month else month))
+    if not found:
+        return None, None
+    start, end, day = min(found)
+    return day, (start, end)
+
+
+def parse_timescale(value, *, end_of_month) -> Timescale:
+    """A date or timescale cell: Excel dates; '31 Oct 2009', '31/10/09'; months ('March 2015',
+    'Sept 11': the first day for a start, the last for a due date); financial years ('2016/17') and
+    quarters ('Q3 2011/12'): their last day; 'Ongoing' and the like: no date, the words kept;
+    'Complete': no date, achieved; 'To be reported on Aug 2011': that month, the words kept."""
+    if value in (None, ""):
+        return Timescale(None)
+    if isinstance(value, datetime.datetime):
+        return Timescale(value.date())
+    if isinstance(value, datetime.date):
+        return Timescale(value)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if 20000 < value < 80000:  # an Excel serial number in a CSV
+            return Timescale(datetime.date(1899, 12, 30) + datetime.timedelta(days=int(value)))
+        if 1990 <= value <= 2100 and end_of_month:  # a bare year: its end
+            return Timescale(datetime.date(int(value), 12, 31), str(int(value)))
+    text = re.sub(r"\s+", " ", str(value)).strip().rstrip(".")
+    key = normalise(text)
+    if not key:
+        return Timescale(None)
+    if key in NO_DATE_WORDS or key.split(" ")[0] in ("ongoing", "on-going", "continuous"):
+        return Timescale(None, text)
+    if key in DONE_WORDS:
+        return Timescale(None, text, achieved=True)
+    plain = ORDINAL.sub(r"\1", text)
+    exact = _exact_date(plain)
+    if exact:
+        return Timescale(exact)
+    month = _month(plain)
+    if month:
+        return Timescale(dates.month_end(month) if end_of_month else month)
+    day, span = find_date(plain, end_of_month=end_of_month)
+    if day:
+        rest = (plain[: span[0]] + " " + plain[span[1] :]).strip()
+        return Timescale(day, "" if FILLER.match(rest) else text)
+    if not re.search(r"\d", text) and key.startswith(
+        NO_DATE_WORDS + ("to be ", "when ", "as and when", "in line with")
+    ):
+        return Timescale(None, text)
+    raise ValueError(
+        f"'{text[:60]}' is not a date: write it like 31 Oct 2009, 31/10/2009 or Oct 2009 "
+        "(or a financial year, 2011/12)."
+    )
+
+
+def parse_date(value, *, end_of_month):
+    """A date only (the strict reading the planned start column and older callers use)."""
+    found = parse_timescale(value, end_of_month=end_of_month)
+    if found.date is None and found.words and not found.achieved and normalise(found.words) not in NO_DATE_WORDS:
+        raise ValueError(f"'{found.words[:60]}' is not a date: write it like 31 Oct 2009, 31/10/2009 or Oct 2009.")
+    return found.date
+
+
+# --- statuses -------------------------------------------------------------------------------
+
+STATUS_WORDS = {
+    Status.ACHIEVED: [
+        "achieved",
+        "achieve",
+        "complete",
+        "completed",
+        "done",
+        "met",
+        "green - achieved",
+        "closed",
+        "delivered",
+    ],
+    Status.ON_TRACK: ["on track", "ontrack", "in progress", "on-track", "ongoing", "on going", "started"],
+    Status.NOT_ON_TRACK: [
+        "not on track",
+        "not achieved",
+        "off track",
+        "behind",
+        "delayed",
+        "slipped",
+        "not met",
+        "overdue",
+        "at risk",
+    ],
+    Status.NOT_STARTED: ["not started", "not yet started", "to start", "not due"],
+}
+# RAG ratings, as letters, words or coloured symbols. Blue (done) and Green (on track) stay distinct;
+# Amber has no status of its own yet: it imports as On track with its word kept on the note.
+RAG = {
+    "b": "Blue",
+    "blue": "Blue",
+    "🔵": "Blue",
+    "g": "Green",
+    "green": "Green",
+    "🟢": "Green",
+    "a": "Amber",
+    "amber": "Amber",
+    "🟡": "Amber",
+    "🟠": "Amber",
+    "a/g": "Amber",
+    "g/a": "Amber",
+    "amber/green": "Amber",
+    "green/amber": "Amber",
+    "r": "Red",
+    "red": "Red",
+    "🔴": "Red",
+    "r/a": "Red",
+    "a/r": "Red",
+    "red/amber": "Red",
+    "amber/red": "Red",
+}
+RAG_STATUS = {"Blue": Status.ACHIEVED, "Green": Status.ON_TRACK, "Amber": Status.ON_TRACK, "Red": Status.NOT_ON_TRACK}
+PHRASES = sorted(
+    ((phrase, status) for status, words in STATUS_WORDS.items() for phrase in words), key=lambda p: -len(p[0])
+)
+
+
+@dataclass
+class StatusReading:
+    status: str
+    rag: str = ""  # "Amber", "Red"... when written as a RAG rating
+    said: bool = True  # False: no status word anywhere (imported as not started, flagged)
+
+
+def _starts_with(key, phrase):
+    return key == phrase or (key.startswith(phrase) and not key[len(phrase) : len(phrase) + 1].isalpha())
+
+
+def match_status(text):
+    """A status word at the start of a text -> StatusReading, or None."""
+    key = normalise(text).strip(" .-–:")
+    if not key:
+        return None
+    for phrase, rag in sorted(RAG.items(), key=lambda p: -len(p[0])):
+        if len(phrase) > 1 and _starts_with(key, phrase) or key == phrase:
+            return StatusReading(RAG_STATUS[rag], rag)
+    for phrase, status in PHRASES:
+        if _starts_with(key, phrase):
+            return StatusReading(status)
+    return None
+
+
+# Said anywhere in a note ("Team recruited, on track."), not only at its start.
+ANYWHERE = re.compile(
+    r"\b(not on track|off track|on track|not achieved|achieved|completed|complete|delayed|slipped|not started|"
+    r"in progress|overdue)\b",
+    re.I,
+)
+
+
+def status_in(text):
+    """A status word at the start of a note, else the first one said anywhere in it."""
+    found = match_status(text)
+    if found:
+        return found
+    match = ANYWHERE.search(text or "")
+    return match_status(match.group(1)) if match else None
+
+
+def looks_like_status(value):
+    return match_status(str(value or "")) is not None
+
+
+def parse_status(word, note=""):
+    """The status column's word, letter or colour; when blank, the note's first words
+    ("Oct 2009 - On track. …"); no status anywhere -> Not started, flagged (said=False)."""
+    word = str(word or "").strip()
+    if word:
+        found = match_status(word)
+        if found is None:
+            raise ValueError(
+                f"'{word[:40]}' is not a status: use Achieved, On track, Not on track, Not started, "
+                "or a RAG rating (Blue, Green, Amber, Red)."
+            )
+        return found
+    if normalise(note):
+        found = status_in(note)
+        if found:
+            return found
+        return StatusReading(Status.NOT_STARTED, said=False)
+    return StatusReading(Status.NOT_STARTED)
+
+
+# --- progress cells: one or several dated entries -------------------------------------------
+
+DATE_MARK = re.compile(
+    r"(?:^|(?<=\n)|(?<=[.!?;)]\s)|(?<=[.!?;)]\s\s)|(?<=[.!?;)]))\s*"
+    r"(?P<date>\d{1,2}[/.]\d{1,2}[/.]\d{2,4}|\d{1,2}(?:st|nd|rd|th)?\s[A-Za-z]{3,9}\.?,?\s\d{2,4}"
+    r"|[A-Za-z]{3,9}\.?\s\d{4}|[A-Za-z]{3}-\d{2}|\d{4}-\d\d)"
+    r"\s*(?:[-–—:]|\s-\s)\s*"
+)
+
+
+def _mark_month(text):
+    text = text.strip()
+    day = _exact_date(ORDINAL.sub(r"\1", text).replace(",", ""))
+    if day:
+        return day.replace(day=1)
+    return _month(text)
+
+
+@dataclass
+class NoteEntry:
+    month: datetime.date | None
+    text: str  # as written, its date included
+
+
+def split_entries(note):
+    """A progress cell -> its entries in month order. "12/05/11 – … 03/06/11 – …" is two entries;
+    text before the first date, or a cell with no date, is one undated entry."""
+    note = (note or "").strip()
+    if not note:
+        return []
+    marks = [m for m in DATE_MARK.finditer(note) if _mark_month(m.group("date"))]
+    if not marks:
+        return [NoteEntry(None, note)]
+    entries = []
+    if note[: marks[0].start()].strip():
+        entries.append(NoteEntry(None, note[: marks[0].start()].strip()))
+    for index, mark in enumerate(marks):
+        end = marks[index + 1].start() if index + 1 < len(marks) else len(note)
+        entries.append(NoteEntry(_mark_month(mark.group("date")), note[mark.start() : end].strip()))
+    dated = sorted((e for e in entries if e.month), key=lambda e: e.month)  # stable: same month keeps order
+    return [e for e in entries if not e.month] + dated
+
+
+def entry_words(entry):
+    """An entry's text after its date: where its status word sits."""
+    match = DATE_MARK.match(entry.text)
+    return entry.text[match.end() :] if match else entry.text
+
+
+def months_in(text):
+    return [m for m in (_mark_month(x.group("date")) for x in DATE_MARK.finditer(text or "")) if m]
+
+
+AS_AT = re.compile(r"\bas\s+at\s*:?\s*(?:\d{1,2}(?:st|nd|rd|th)?\s+)?([A-Za-z]{3,9}\.?[\s-]+\d{2,4})", re.I)
+
+
+def as_at_in(text):
+    """'(as at August 2011)' in a title -> the first of that month."""
+    match = AS_AT.search(str(text or ""))
+    return _month(match.group(1)) if match else None
+
+
+# --- lead cells -----------------------------------------------------------------------------
+
+EMAIL = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
+TITLE_DASH = re.compile(r"\s+[-–—]\s+|\s*[–—]\s*")
+SEVERAL = re.compile(r"\s*(?:\n|;|\s&\s|\s\+\s|\sand\s|\s/\s)\s*", re.I)
+
+
+@dataclass
+class Lead:
+    name: str
+    job_title: str = ""
+    email: str = ""
+    second: str = ""  # a second lead named in the same cell (kept in words until leads can be several)
+
+
+def _one_lead(text):
+    email_match = EMAIL.search(text)
+    email = email_match.group(0).rstrip(".") if email_match else ""
+    rest = EMAIL.sub("", text)
+    rest = re.sub(r"[()<>\[\]]", " ", rest)
+    rest = re.sub(r"\s+", " ", rest).strip(" ,;:-–—")
+    name, title = rest, ""
+    parts = TITLE_DASH.split(rest, maxsplit=1)
+    if len(parts) == 2 and parts[0].strip() and parts[1].strip():
+        name, title = parts[0].strip(" ,"), parts[1].strip(" ,")
+    elif "," in rest:
+        head, _, tail = rest.partition(",")
+        if 1 <= len(head.split()) <= 4 and tail.strip():
+            name, title = head.strip(), tail.strip()
+    if not name and email:
+        local = email.split("@")[0]
+        name = " ".join(part.capitalize() for part in re.split(r"[._-]+", local) if part)
+    return Lead(name, title, email)
+
+
+def parse_lead(value):
+    """'Jane Smith – Head of Service', 'jane.smith@council.gov.uk', 'Jane Smith & Tom Jones',
+    two lines, or a team or board ('HSCB') -> Lead (the first named; any other in `second`)."""
+    text = str(value or "").strip()
+    if not text:
+        return Lead("")
+    chunks = [c for c in re.split(r"\s*(?:\n|;)\s*", text) if c.strip()]
+    if len(chunks) == 1 and not TITLE_DASH.search(text):
+        chunks = [c for c in SEVERAL.split(text) if c.strip()]
+    lead = _one_lead(chunks[0])
+    if len(chunks) > 1:
+        lead.second = ", ".join(_one_lead(c).name or c for c in chunks[1:])
+    return lead

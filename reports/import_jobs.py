@@ -1,0 +1,217 @@
+"""Imports off the request: reading the upload, the preview (a dry run) and the import itself run as
+a background job, dispatched as the PDF builds are (inline in tests, a thread in the embedded
+default, Celery with a broker). A request only saves the upload, records the choices made in the
+preview, and shows the job's progress; no request reads the spreadsheet.
+
+The preview's result -- the rows as read, the mapping, problems and flags -- is kept as JSON on the
+job, and confirming writes exactly that, without reading the file's plan sheet again.
+"""
+
+import datetime
+import logging
+import threading
+import time
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connections, transaction
+from django.utils import timezone
+
+from milestones import importing
+from milestones.import_layout import FIELDS
+from plans import roles
+from plans.importing import ImportRefused, Problem
+from plans.models import Plan
+
+from . import transfer
+from .models import ImportJob
+
+log = logging.getLogger(__name__)
+
+
+def import_target_problem(user, plan_name):
+    """Why this user may not import into a plan of this name (None when they may)."""
+    plan = Plan.objects.filter(name=plan_name).first()
+    if plan is None:
+        if not user.has_perm("plans.add_plan"):
+            return "You can import into a plan you manage; ask your organisation's programme manager for a new one."
+        return None
+    if not user.has_perm("plans.change_plan", plan):
+        return f'You are not the programme manager of a plan called "{plan_name}". Choose another name.'
+    return None
+
+
+def _check(user, plan_name):
+    problem = import_target_problem(user, plan_name)
+    if problem:
+        raise PermissionDenied(problem)
+
+
+def import_job_start(*, user, plan_name, upload) -> ImportJob:
+    """Keep the upload and queue its preview."""
+    _check(user, plan_name)
+    job = ImportJob(
+        token=uuid.uuid4().hex,
+        plan_name=plan_name,
+        owner=roles.managed_organisations(user).first(),
+        requested_by=user,
+        filename=upload.name[:255],
+        progress="Waiting to read the file",
+    )
+    job.upload.save(f"{job.token}{'.xlsx' if upload.name.lower().endswith('.xlsx') else '.csv'}", upload, save=False)
+    job.save()
+    _queue(job.pk)
+    return job
+
+
+def import_job_remap(*, job, user, mapping=None, as_at=None, objectives_as=None, sheet=None) -> ImportJob:
+    """Read the file again with the mapping (and as-at month, sheet, objectives) chosen in the preview."""
+    _check(user, job.plan_name)
+    if job.busy or job.state == ImportJob.State.DONE:
+        raise ValidationError("This import is still running or already done.")
+    mapping = {str(k)[:200]: v for k, v in (mapping or {}).items() if v in FIELDS or v == ""}
+    job.options = {
+        "mapping": mapping,
+        "as_at": as_at.isoformat() if isinstance(as_at, datetime.date) else None,
+        "objectives_as": objectives_as if objectives_as in importing.OBJECTIVES_AS else None,
+        "sheet": (sheet or "")[:100] or None,
+    }
+    job.stage, job.state, job.progress, job.error = ImportJob.Stage.PREVIEW, ImportJob.State.QUEUED, "Waiting", ""
+    job.save(update_fields=["options", "stage", "state", "progress", "error"])
+    _queue(job.pk)
+    return job
+
+
+def import_job_confirm(*, job, user) -> ImportJob:
+    """Write the previewed result."""
+    _check(user, job.plan_name)
+    if job.state != ImportJob.State.READY or job.problems:
+        raise ValidationError("Only a previewed file with no problems can be imported.")
+    job.stage, job.state, job.progress = ImportJob.Stage.IMPORT, ImportJob.State.QUEUED, "Waiting to import"
+    job.save(update_fields=["stage", "state", "progress"])
+    _queue(job.pk)
+    return job
+
+
+def _queue(job_id):
+    """Run the job once the request's transaction commits (inline in tests: straight away)."""
+    if getattr(settings, "REPORT_JOB_RUNNER", "celery") == "inline":
+        import_job_execute(job_id)
+    else:
+        transaction.on_commit(lambda: dispatch(job_id))
+
+
+def dispatch(job_id):
+    runner = getattr(settings, "REPORT_JOB_RUNNER", "celery")
+    if runner == "inline":  # tests
+        import_job_execute(job_id)
+    elif runner == "thread":  # embedded default: no broker, still never block the request
+        threading.Thread(target=_run_in_thread, args=(job_id,), daemon=True).start()
+    else:
+        # By name, so this module does not import the tasks module that imports it.
+        from celery import current_app
+
+        current_app.send_task("reports.tasks.import_job_run", args=[job_id])
+
+
+def _run_in_thread(job_id):
+    try:
+        import_job_execute(job_id)
+    finally:
+        connections.close_all()
+
+
+def _progress(job, text):
+    ImportJob.objects.filter(pk=job.pk).update(progress=text[:300])
+
+
+def _options(job):
+    options = dict(job.options or {})
+    if options.get("as_at"):
+        options["as_at"] = datetime.date.fromisoformat(options["as_at"])
+    return {k: v for k, v in options.items() if v}
+
+
+def import_job_execute(job_id):
+    """Run the job's stage; the outcome (or the failure) is recorded on the job."""
+    job = ImportJob.objects.select_related("requested_by", "owner").filter(pk=job_id).first()
+    if job is None or job.state not in (ImportJob.State.QUEUED, ImportJob.State.RUNNING):
+        return job
+    ImportJob.objects.filter(pk=job.pk).update(state=ImportJob.State.RUNNING, progress="Reading the file")
+    started = time.monotonic()
+    try:
+        if job.stage == ImportJob.Stage.PREVIEW:
+            _preview(job)
+        else:
+            _import(job)
+    except Exception as error:  # recorded for the user; the traceback goes to the log
+        log.exception("Import job %s failed", job_id)
+        ImportJob.objects.filter(pk=job_id).update(
+            state=ImportJob.State.FAILED, error=str(error)[:2000], progress="Failed", finished_at=timezone.now()
+        )
+    log.info("Import job %s (%s) took %.1f s", job_id, job.stage, time.monotonic() - started)
+    return ImportJob.objects.get(pk=job_id)
+
+
+def _content(job):
+    with job.upload.open("rb") as file:
+        return file.read()
+
+
+def _preview(job):
+    content = _content(job)
+    try:
+        parsed = transfer.plan_parse(plan_name=job.plan_name, filename=job.filename, content=content, **_options(job))
+    except ImportRefused as refused:  # the file cannot be read at all
+        _finish(job, ImportJob.State.READY, result=None, summary=None, problems=refused.problems)
+        return
+    _progress(job, f"Checking {len(parsed.rows)} rows (a dry run of the import)")
+    summary, problems = None, list(parsed.problems)
+    if not problems:
+        try:
+            summary = transfer.plan_workbook_import(
+                plan_name=job.plan_name,
+                filename=job.filename,
+                content=content,
+                parsed=parsed,
+                dry_run=True,
+                owner=job.owner,
+                author=job.requested_by,
+            ).to_json()
+        except ImportRefused as refused:
+            problems = refused.problems
+        except PermissionDenied as refused:
+            problems = [Problem(0, "Plan", str(refused))]
+    _finish(job, ImportJob.State.READY, result=parsed.to_json(), summary=summary, problems=problems)
+
+
+def _import(job):
+    parsed = importing.Parsed.from_json(job.result)
+    _progress(job, f"Importing {parsed.milestone_count} milestones")
+    content = _content(job) if "Indicators" in parsed.proposed_sheets else None
+    try:
+        summary = transfer.plan_workbook_import(
+            plan_name=job.plan_name,
+            filename=job.filename,
+            content=content,
+            parsed=parsed,
+            owner=job.owner,
+            author=job.requested_by,
+        )
+    except ImportRefused as refused:
+        _finish(job, ImportJob.State.READY, summary=job.summary, problems=refused.problems, result=job.result)
+        return
+    _finish(job, ImportJob.State.DONE, result=job.result, summary=summary.to_json(), problems=[])
+    job.upload.delete(save=False)
+
+
+def _finish(job, state, *, result, summary, problems):
+    ImportJob.objects.filter(pk=job.pk).update(
+        state=state,
+        result=result,
+        summary=summary,
+        problems=[{"row": p.row, "column": p.column, "message": p.message} for p in problems],
+        progress="Imported" if state == ImportJob.State.DONE else "Read",
+        finished_at=timezone.now(),
+    )
