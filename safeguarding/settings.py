@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "plans",
     "milestones",
     "indicators",
+    "recommendations",
     "reports",
     "rest_framework",
     "drf_spectacular",
