@@ -80,7 +80,7 @@ def test_the_recommendation_page_runs_a_fixed_number_of_queries(
 ):
     plan, *_ = plan_with_recommendations
     source = SourceFactory(plan=plan, title="Progress review")
-    for n in range(15):
+    for _ in range(15):
         RecommendationFactory(source=source, actions=[MilestoneFactory(action__plan=plan).action])
     client.force_login(users["scrutiny_member"])
     with django_assert_max_num_queries(14):
