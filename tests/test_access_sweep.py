@@ -76,6 +76,8 @@ URL_OBJECTS = {
     "milestones:sign_off": {},
     "milestones:review": {"pk": "update"},
     "milestones:detail": {"pk": "milestone"},
+    "milestones:evidence": {"pk": "update"},
+    "milestones:evidence_download": {"pk": "evidence"},
     "milestones:update": {"pk": "milestone"},
     "milestones:exception": {"pk": "milestone"},
     "milestones:edit": {"pk": "milestone"},
@@ -231,6 +233,11 @@ def council(name, marker=""):
     source = Source.objects.create(plan=plan, body="Ofsted", title=f"{marker or name} review")
     recommendation = Recommendation.objects.create(source=source, ref="1", text=f"{marker or name} recommendation")
     recommendation.actions.set([action])
+    from milestones.models import Evidence
+
+    evidence = Evidence.objects.create(
+        update=update, title=f"{marker or name} evidence", url="https://example.org/e", added_by=author
+    )
     job = RenderJob.objects.create(plan=plan, kind="milestones", state=RenderJob.State.QUEUED)
     manager = UserFactory(username=f"{name.lower()}-manager", role=roles.PROGRAMME_MANAGER, role__plan=plan)
     membership = manager.memberships.get()
@@ -263,6 +270,7 @@ def council(name, marker=""):
         "invitation": invitation,
         "manager": manager,
         "source": source,
+        "evidence": evidence,
         "recommendation": recommendation,
         "kind": "milestones",
         "token": "0123456789abcdef.xlsx",
