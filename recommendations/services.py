@@ -96,3 +96,27 @@ def recommendation_update(*, actor, recommendation: Recommendation, actions=None
     if actions is not None:
         recommendation.actions.set(actions)
     return recommendation
+
+
+@transaction.atomic
+def recommendation_document_load(plan: Plan, document) -> int:
+    """Load sources and recommendations from a JSON document (the demo's), linking actions of the plan
+    by ref. A system load (no actor); a source already loaded (same title and date) is left alone."""
+    count = 0
+    actions = {a.ref: a for a in Action.objects.filter(plan=plan)}
+    for entry in document.get("sources", []):
+        fields = {k: entry.get(k) or "" for k in ("kind", "body", "title", "link")}
+        fields["date"] = entry.get("date") or None
+        if Source.objects.filter(plan=plan, title=fields["title"], date=fields["date"]).exists():
+            continue
+        source = source_create(actor=None, plan=plan, **fields)
+        for item in entry.get("recommendations", []):
+            answering = [actions[ref] for ref in item.get("actions", []) if ref in actions]
+            recommendation_create(
+                actor=None,
+                source=source,
+                actions=answering,
+                **{k: item.get(k) or "" for k in ("ref", "text", "kind", "timescale")},
+            )
+            count += 1
+    return count
