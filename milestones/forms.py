@@ -57,9 +57,11 @@ class ProgressUpdateForm(forms.ModelForm):
 class MilestoneForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = Milestone
-        fields = ["description", "planned_start", "due_date", "lead", "order"]
+        fields = ["description", "outcome", "planned_start", "due_date", "lead", "supporting_leads", "order"]
         widgets = {
             "description": forms.Textarea(attrs={"rows": 2}),
+            "outcome": forms.Textarea(attrs={"rows": 2}),
+            "supporting_leads": forms.CheckboxSelectMultiple,
             "planned_start": DATE_WIDGET,
             "due_date": DATE_WIDGET,
         }
@@ -72,6 +74,7 @@ class MilestoneForm(VersionedFormMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.instance.action = action
         self.fields["lead"].queryset = Person.objects.for_plan(action.plan)
+        self.fields["supporting_leads"].queryset = Person.objects.for_plan(action.plan)
         self.fields["due_date"].required = True
         if self.instance.pk and self.instance.due_date:
             # The original due date is evidence; a re-plan uses the revised due date.
@@ -122,4 +125,20 @@ class UpdateReviewForm(forms.Form):
         cleaned = super().clean()
         if cleaned.get("decision") == "returned" and not cleaned.get("comment", "").strip():
             self.add_error("comment", "Say why the update is returned, so the lead can put it right.")
+        return cleaned
+
+
+class EvidenceForm(forms.Form):
+    title = forms.CharField(
+        max_length=200, help_text="What this shows, for example: LSCB minutes agreeing the thresholds"
+    )
+    file = forms.FileField(
+        required=False, help_text="PDF, Word (.docx), Excel (.xlsx), PNG, JPEG or plain text; at most 10 MB."
+    )
+    url = forms.URLField(label="or a link", required=False, max_length=500, assume_scheme="https")
+
+    def clean(self):
+        cleaned = super().clean()
+        if bool(cleaned.get("file")) == bool(cleaned.get("url")):
+            raise forms.ValidationError("Add either a file or a link (one at a time).")
         return cleaned

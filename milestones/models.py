@@ -30,6 +30,19 @@ class Milestone(VersionedModel):
     lead = models.ForeignKey(
         Person, on_delete=models.PROTECT, related_name="milestones_led", verbose_name="milestone lead"
     )
+    # Leads may be people, teams or boards: a Person is any name (e.g. "LSCB Training Sub-group").
+    supporting_leads = models.ManyToManyField(
+        Person,
+        blank=True,
+        related_name="milestones_supported",
+        help_text="People, teams or boards who share the work; they may update the milestone too.",
+    )
+    outcome = models.TextField(
+        "outcome (success measure)",
+        blank=True,
+        validators=text_validators(DESCRIPTION_MAX_LENGTH),
+        help_text="How we will know the milestone made a difference.",
+    )
     order = models.PositiveIntegerField(default=0)
 
     objects = MilestoneQuerySet.as_manager()
@@ -102,13 +115,16 @@ class Milestone(VersionedModel):
         return roles.MILESTONE_LEAD in held and self.action.action_lead.user_id == user.pk
 
     def can_be_updated_by(self, user) -> bool:
-        """The plan's programme manager, the milestone lead and the action lead may add progress."""
+        """The plan's programme manager, the milestone lead, its supporting leads and the action lead
+        may add progress (and evidence)."""
         held = roles.plan_roles(user, self.action.plan)
         if roles.PROGRAMME_MANAGER in held:
             return True
         if roles.MILESTONE_LEAD not in held:
             return False
-        return user.pk in {self.lead.user_id, self.action.action_lead.user_id}
+        if user.pk in {self.lead.user_id, self.action.action_lead.user_id}:
+            return True
+        return self.pk is not None and self.supporting_leads.filter(user_id=user.pk).exists()
 
 
 class AppendOnlyModel(models.Model):
@@ -332,3 +348,59 @@ class Notification(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} to {self.recipient} for {self.month:%b %Y}"
+
+
+def evidence_upload_to(instance, filename):
+    """evidence/<plan id>/<random>/<cleaned name>: never guessable, never overwriting."""
+    import uuid
+
+    from django.utils.text import get_valid_filename
+
+    plan_id = instance.update.milestone.action.plan_id
+    return f"evidence/{plan_id}/{uuid.uuid4().hex}/{get_valid_filename(filename)[-100:]}"
+
+
+class Evidence(AppendOnlyModel):
+    """A file or a link backing a progress update. Append-only: a correction is a new record."""
+
+    update = models.ForeignKey(ProgressUpdate, on_delete=models.PROTECT, related_name="evidence")
+    title = models.CharField(max_length=200, validators=text_validators(200))
+    file = models.FileField(upload_to=evidence_upload_to, max_length=300, blank=True)
+    url = models.URLField("link", max_length=500, blank=True)
+    content_type = models.CharField(max_length=100, blank=True, editable=False)
+    size = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="evidence_added")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name_plural = "evidence"
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(file="") & ~models.Q(url="")) | (~models.Q(file="") & models.Q(url="")),
+                name="evidence_is_a_file_or_a_link",
+            )
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def filename(self):
+        return self.file.name.rsplit("/", 1)[-1] if self.file else ""
+
+
+class EvidenceDownload(models.Model):
+    """Each download of an evidence file (or follow of a link): who and when."""
+
+    evidence = models.ForeignKey(Evidence, on_delete=models.PROTECT, related_name="downloads")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    downloaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-downloaded_at"]
+
+    def __str__(self):
+        return f"{self.evidence} downloaded {self.downloaded_at:%d %b %Y %H:%M}"

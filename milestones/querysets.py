@@ -121,8 +121,9 @@ class MilestoneQuerySet(models.QuerySet):
         return self.with_current_status(today).filter(is_overdue=True)
 
     def led_by(self, user):
-        """Milestones the user leads, or whose action they lead."""
-        return self.filter(Q(lead__user=user) | Q(action__action_lead__user=user))
+        """Milestones the user leads, supports (a supporting lead), or whose action they lead."""
+        supports = self.model.supporting_leads.through.objects.filter(milestone=OuterRef("pk"), person__user=user)
+        return self.filter(Q(lead__user=user) | Q(action__action_lead__user=user) | Exists(supports))
 
     def with_review_state(self):
         """Annotate review_decision and review_comment of the latest update (needs with_current_status)."""

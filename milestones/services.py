@@ -43,12 +43,28 @@ def _lead_rules(milestone):
     return {}
 
 
+def _supporting_rules(milestone, supporting):
+    """Supporting leads (people, teams or boards) come from the same list as the lead."""
+    if supporting is None:
+        return {}
+    ids = {p.pk for p in supporting}
+    allowed = set(Person.objects.for_plan(milestone.action.plan).filter(pk__in=ids).values_list("pk", flat=True))
+    if ids - allowed:
+        return {"supporting_leads": "Choose supporting leads from this plan's organisation or its partner agencies."}
+    return {}
+
+
 @transaction.atomic
 def milestone_create(*, actor, action: Action, **fields) -> Milestone:
     """Add a milestone to an action (the plan's programme manager; actor None is a system load)."""
     permission_check(actor, "plans.change_plan", action.plan)
+    supporting = fields.pop("supporting_leads", None)
     milestone = fields_assign(Milestone(action=action), fields, fixed=("action",))
-    return instance_save(milestone, actor=actor, problems=_lead_rules(milestone))
+    problems = {**_lead_rules(milestone), **_supporting_rules(milestone, supporting)}
+    instance_save(milestone, actor=actor, problems=problems)
+    if supporting is not None:
+        milestone.supporting_leads.set(supporting)
+    return milestone
 
 
 @transaction.atomic
@@ -65,8 +81,13 @@ def milestone_update(*, actor, milestone: Milestone, expected_version=None, **fi
         fields.pop("due_date")
     if expected_version:
         milestone.expected_version = expected_version
+    supporting = fields.pop("supporting_leads", None)
     fields_assign(milestone, fields, fixed=("action",))
-    return instance_save(milestone, actor=actor, problems={**problems, **_lead_rules(milestone)})
+    problems = {**problems, **_lead_rules(milestone), **_supporting_rules(milestone, supporting)}
+    instance_save(milestone, actor=actor, problems=problems)
+    if supporting is not None:
+        milestone.supporting_leads.set(supporting)
+    return milestone
 
 
 @transaction.atomic
@@ -316,3 +337,81 @@ def progress_update_record_many(*, plan: Plan, updates: list, source, brought_in
             _refuse_at(index, error)
         update.reporting_month = update.reporting_month.replace(day=1)
     return ProgressUpdate.objects.bulk_create(updates, batch_size=500)
+
+
+# --- evidence ---------------------------------------------------------------------------------
+
+# Extension -> (content type stored, how the file's first bytes must begin; None: plain text).
+EVIDENCE_TYPES = {
+    "pdf": ("application/pdf", (b"%PDF-",)),
+    "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", (b"PK\x03\x04",)),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", (b"PK\x03\x04",)),
+    "png": ("image/png", (b"\x89PNG\r\n\x1a\n",)),
+    "jpg": ("image/jpeg", (b"\xff\xd8\xff",)),
+    "jpeg": ("image/jpeg", (b"\xff\xd8\xff",)),
+    "txt": ("text/plain", None),
+}
+
+
+def evidence_file_problem(upload) -> tuple[str | None, str]:
+    """(why the file is refused or None, the content type to store). The extension must be allowed,
+    the size within EVIDENCE_MAX_BYTES, and the first bytes must match the extension (a renamed
+    program is refused, whatever content type the browser claimed)."""
+    from django.conf import settings
+
+    limit = settings.EVIDENCE_MAX_BYTES
+    name = getattr(upload, "name", "") or ""
+    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if extension not in EVIDENCE_TYPES:
+        allowed = ", ".join(sorted({e for e in EVIDENCE_TYPES if e != "jpeg"}))
+        return f"Files of that type cannot be added: use {allowed}.", ""
+    if upload.size > limit:
+        return f"The file is {upload.size / 1_048_576:.1f} MB: the limit is {limit / 1_048_576:.0f} MB.", ""
+    if upload.size == 0:
+        return "The file is empty.", ""
+    content_type, signatures = EVIDENCE_TYPES[extension]
+    upload.seek(0)
+    head = upload.read(2048)
+    upload.seek(0)
+    if signatures is None:
+        try:
+            head.decode("utf-8")
+        except UnicodeDecodeError:
+            try:
+                head[:-4].decode("utf-8")  # a character cut at the end of the sample
+            except UnicodeDecodeError:
+                return "That is not a plain text file.", ""
+        if b"\x00" in head:
+            return "That is not a plain text file.", ""
+    elif not head.startswith(signatures):
+        return f"The file's content is not a .{extension} file.", ""
+    return None, content_type
+
+
+@transaction.atomic
+def evidence_add(*, actor, update: ProgressUpdate, title, file=None, url=""):
+    """Attach a file or a link to a progress update (those who may update the milestone)."""
+    from .models import Evidence
+
+    if not update.milestone.can_be_updated_by(actor):
+        raise PermissionDenied("Only those who may update this milestone can add evidence.")
+    url = (url or "").strip()
+    if bool(file) == bool(url):
+        raise ValidationError("Add either a file or a link (one at a time).")
+    evidence = Evidence(update=update, title=(title or "").strip(), url=url, added_by=actor)
+    if file:
+        problem, content_type = evidence_file_problem(file)
+        if problem:
+            raise ValidationError({"file": problem})
+        evidence.file = file
+        evidence.content_type = content_type
+        evidence.size = file.size
+    evidence.full_clean()
+    evidence.save()
+    return evidence
+
+
+def evidence_download_record(*, evidence, user):
+    from .models import EvidenceDownload
+
+    return EvidenceDownload.objects.create(evidence=evidence, user=user)

@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.views import View
@@ -12,12 +12,12 @@ from plans import roles
 from plans.audit import audit_entries
 from plans.models import Action, Plan
 from plans.permissions import check_plan_permission
-from plans.views import EditFormMixin, form_data
+from plans.views import EditFormMixin, errors_to_form, form_data
 from safeguarding.redirects import safe_next_url
 
 from . import selectors, services
-from .forms import MilestoneForm, ProgressUpdateForm, SlippageRecordForm, UpdateReviewForm
-from .models import Milestone, ProgressUpdate
+from .forms import EvidenceForm, MilestoneForm, ProgressUpdateForm, SlippageRecordForm, UpdateReviewForm
+from .models import Evidence, Milestone, ProgressUpdate
 
 
 class HomeView(View):
@@ -71,6 +71,7 @@ class MilestoneDetailView(TemplateView):
             "milestone": milestone,
             "history": history,
             "exceptions": exceptions,
+            "supporting_leads": list(milestone.supporting_leads.all()),
             "can_update": milestone.can_be_updated_by(self.request.user),
             "can_review": milestone.can_review_updates(self.request.user),
             "audit": audit_entries(milestone) if self.request.user.has_perm("plans.view_audit", milestone) else None,
@@ -215,3 +216,63 @@ class SignOffView(TemplateView):
             "updates": selectors.updates_awaiting_review(self.request.user),
             "review_form": UpdateReviewForm(),
         }
+
+
+class EvidenceView(TemplateView):
+    """A progress update's evidence: the list for every member; adding for those who may update the milestone."""
+
+    template_name = "milestones/evidence.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.update = get_object_or_404(
+            ProgressUpdate.objects.select_related(
+                "milestone__action__plan", "milestone__action__action_lead", "milestone__lead"
+            ),
+            pk=kwargs["pk"],
+        )
+        check_plan_permission(request, self.update)
+        self.can_add = request.user.has_perm("milestones.update_milestone", self.update.milestone)
+        return super().dispatch(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        if not self.can_add:
+            raise PermissionDenied("Only those who may update this milestone can add evidence.")
+        form = EvidenceForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                services.evidence_add(actor=request.user, update=self.update, **form.cleaned_data)
+            except ValidationError as refused:
+                errors_to_form(form, refused)
+            else:
+                messages.success(request, "Evidence added.")
+                return redirect("milestones:evidence", pk=self.update.pk)
+        return self.render_to_response(self.get_context_data(form=form))
+
+    def get_context_data(self, **kwargs):
+        return {
+            **super().get_context_data(**kwargs),
+            "update": self.update,
+            "milestone": self.update.milestone,
+            "plan": self.update.milestone.action.plan,
+            "evidence": list(self.update.evidence.select_related("added_by")),
+            "can_add": self.can_add,
+            "form": kwargs.get("form") or (EvidenceForm() if self.can_add else None),
+        }
+
+
+class EvidenceDownloadView(View):
+    """Download an evidence file (or follow its link), for members of the plan only; each one recorded."""
+
+    def get(self, request, pk):
+        evidence = get_object_or_404(Evidence.objects.select_related("update__milestone__action__plan"), pk=pk)
+        check_plan_permission(request, evidence)
+        services.evidence_download_record(evidence=evidence, user=request.user)
+        if evidence.url:
+            return HttpResponseRedirect(evidence.url)
+        try:
+            handle = evidence.file.open("rb")
+        except FileNotFoundError:
+            raise Http404("The file is no longer in storage.") from None
+        return FileResponse(
+            handle, as_attachment=True, filename=evidence.filename, content_type=evidence.content_type or None
+        )

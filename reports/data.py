@@ -17,6 +17,7 @@ from indicators.models import Benchmark, Indicator, Section
 from indicators.selectors import STATUS_KEY, TREND_KEY, indicator_chart
 from milestones.status import Status
 from plans.models import GlossaryTerm, Plan
+from recommendations.selectors import live_milestones_for, recommendation_progress
 from safeguarding import dates
 
 from . import registry
@@ -361,6 +362,50 @@ def glossary_report(plan, *, as_at=None, snapshot=None) -> GlossaryReport:
     return GlossaryReport(
         header=header(plan, f"{plan.name}: Glossary of Terms and Acronyms", _as_at(as_at), snapshot),
         terms=list(GlossaryTerm.objects.filter(plan=plan).order_by("term")),
+    )
+
+
+# Progress against recommendations ----------------------------------------------------------
+
+
+@dataclass
+class RecommendationReport:
+    header: ReportHeader
+    progress: object  # recommendations.selectors.RecommendationProgressList
+    live_other_plans: bool = False  # a snapshot's report read other plans' actions live as at its month
+
+    @property
+    def rows(self):
+        """(source, ref, roll-up) for every recommendation, for comparisons."""
+        return [(r.recommendation.source.title, r.recommendation.ref, r.rollup) for r in self.progress.rows]
+
+
+def recommendation_report(plan, *, as_at=None, snapshot=None) -> RecommendationReport:
+    """Each recommendation with its actions, their milestones and the roll-up (recommendations.rollup),
+    as at a month. With a snapshot, this plan's milestones are the snapshot's frozen rows (matched to
+    actions by ref, unique in a plan); actions of the organisation's other plans are read live as at
+    the snapshot's month, since a snapshot freezes one plan."""
+    as_at = snapshot.period if snapshot else _as_at(as_at)
+    other_plans_live = False
+
+    def milestones_for(actions):
+        nonlocal other_plans_live
+        by_action = {}
+        others = actions
+        if snapshot:
+            frozen: dict = {}
+            for row in milestone_rows(plan, snapshot=snapshot).rows():
+                frozen.setdefault(row.action.ref, []).append(row)
+            own = [a for a in actions if a.plan_id == plan.pk]
+            by_action = {a.pk: frozen.get(a.ref, []) for a in own}
+            others = [a for a in actions if a.plan_id != plan.pk]
+            other_plans_live = bool(others)
+        return {**by_action, **live_milestones_for(others, as_at)}
+
+    progress = recommendation_progress(plan, as_at=as_at, milestones_for=milestones_for)
+    title = f"{plan.name}: Progress against Inspection Recommendations"
+    return RecommendationReport(
+        header=header(plan, title, as_at, snapshot), progress=progress, live_other_plans=other_plans_live
     )
 
 

@@ -62,6 +62,13 @@ REPORTS = {
             "indicator_report",
         ),
         ReportSpec(
+            "recommendations",
+            "Progress against inspection recommendations",
+            "{plan} Progress against Inspection Recommendations, {month}",
+            "reports/partials/recommendations.html",
+            "recommendation_report",
+        ),
+        ReportSpec(
             "movement",
             "Movement since the previous snapshot",
             "{plan} Movement since the Previous Report, {month}",

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "plans",
     "milestones",
     "indicators",
+    "recommendations",
     "reports",
     "rest_framework",
     "drf_spectacular",
@@ -329,6 +330,28 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Plan Tracker <plan-track
 
 MEDIA_ROOT = env("MEDIA_ROOT", default=str(BASE_DIR / "media"))
 MEDIA_URL = "/media/"  # never served directly: downloads go through a permission-checked view
+
+# Evidence files (milestones.Evidence) go through Django's storage API: the filesystem under
+# MEDIA_ROOT by default; STORAGE_BACKEND=s3 stores them in an S3-compatible bucket (django-storages),
+# configured only by AWS_STORAGE_BUCKET_NAME, AWS_S3_ENDPOINT_URL (for MinIO and the like),
+# AWS_S3_REGION_NAME and the usual AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY read by boto3.
+STORAGE_BACKEND = env("STORAGE_BACKEND", default="filesystem")
+if STORAGE_BACKEND == "s3":
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env("AWS_STORAGE_BUCKET_NAME"),
+            "endpoint_url": env("AWS_S3_ENDPOINT_URL", default=None),
+            "region_name": env("AWS_S3_REGION_NAME", default=None),
+            "location": env("AWS_LOCATION", default=""),
+            "default_acl": None,  # private objects; downloads go through the permission-checked view
+            "file_overwrite": False,
+            "querystring_auth": True,
+        },
+    }
+elif STORAGE_BACKEND != "filesystem":
+    raise ImproperlyConfigured(f"STORAGE_BACKEND must be filesystem or s3, not {STORAGE_BACKEND!r}.")
+EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=10 * 1024 * 1024)
 
 LOGGING = {
     "version": 1,

@@ -13,5 +13,6 @@ urlpatterns = [
     path("", include("plans.urls")),
     path("", include("milestones.urls")),
     path("", include("indicators.urls")),
+    path("", include("recommendations.urls")),
     path("", include("reports.urls")),
 ]

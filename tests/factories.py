@@ -140,3 +140,30 @@ class IndicatorYearFactory(factory.django.DjangoModelFactory):
     indicator = factory.SubFactory(IndicatorFactory)
     year = 2009
     target = 60
+
+
+class SourceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "recommendations.Source"
+
+    plan = factory.SubFactory(PlanFactory)
+    kind = "inspection"
+    body = "Ofsted"
+    title = factory.Sequence(lambda n: f"Joint Area Review {n}")
+    date = datetime.date(2008, 12, 1)
+
+
+class RecommendationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "recommendations.Recommendation"
+        skip_postgeneration_save = True
+
+    source = factory.SubFactory(SourceFactory)
+    ref = factory.Sequence(lambda n: f"{n + 1}")
+    text = factory.Sequence(lambda n: f"Improve practice {n}")
+    kind = "recommendation"
+
+    @factory.post_generation
+    def actions(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.actions.set(extracted)

@@ -76,6 +76,8 @@ URL_OBJECTS = {
     "milestones:sign_off": {},
     "milestones:review": {"pk": "update"},
     "milestones:detail": {"pk": "milestone"},
+    "milestones:evidence": {"pk": "update"},
+    "milestones:evidence_download": {"pk": "evidence"},
     "milestones:update": {"pk": "milestone"},
     "milestones:exception": {"pk": "milestone"},
     "milestones:edit": {"pk": "milestone"},
@@ -94,6 +96,11 @@ URL_OBJECTS = {
     "indicators:benchmark_edit": {"pk": "benchmark"},
     "indicators:commentary_create": {"indicator_pk": "indicator"},
     "indicators:commentary_edit": {"pk": "commentary"},
+    "recommendations:list": {"pk": "plan"},
+    "recommendations:create": {"plan_pk": "plan"},
+    "recommendations:edit": {"pk": "recommendation"},
+    "recommendations:source_create": {"plan_pk": "plan"},
+    "recommendations:source_edit": {"pk": "source"},
     "reports:import": {},
     "reports:import_preview": {"token": "token"},
     "reports:export": {"pk": "plan"},
@@ -221,6 +228,16 @@ def council(name, marker=""):
     )
     section = PackSection.objects.create(pack=pack, heading=f"{marker or name} section", body="text")
     snapshot = snapshot_create(plan=plan, period=datetime.date(2009, 9, 1), kind="monthly")
+    from recommendations.models import Recommendation, Source
+
+    source = Source.objects.create(plan=plan, body="Ofsted", title=f"{marker or name} review")
+    recommendation = Recommendation.objects.create(source=source, ref="1", text=f"{marker or name} recommendation")
+    recommendation.actions.set([action])
+    from milestones.models import Evidence
+
+    evidence = Evidence.objects.create(
+        update=update, title=f"{marker or name} evidence", url="https://example.org/e", added_by=author
+    )
     job = RenderJob.objects.create(plan=plan, kind="milestones", state=RenderJob.State.QUEUED)
     manager = UserFactory(username=f"{name.lower()}-manager", role=roles.PROGRAMME_MANAGER, role__plan=plan)
     membership = manager.memberships.get()
@@ -252,6 +269,9 @@ def council(name, marker=""):
         "membership": membership,
         "invitation": invitation,
         "manager": manager,
+        "source": source,
+        "evidence": evidence,
+        "recommendation": recommendation,
         "kind": "milestones",
         "token": "0123456789abcdef.xlsx",
     }

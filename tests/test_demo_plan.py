@@ -131,3 +131,19 @@ def test_the_demo_holds_a_second_council_kept_apart(db):
     assert roles.plan_roles(nadia, northbridge) == {roles.MILESTONE_LEAD}
     assert roles.plan_roles(nadia, haringey) == {roles.SCRUTINY_MEMBER}
     assert Milestone.objects.led_by(nadia).filter(action__plan=northbridge).count() == 2
+
+
+def test_demo_has_the_jar_and_progress_review_recommendations_linked_to_actions(demo, plan_today):
+    from plans.models import Plan
+    from recommendations.rollup import RollUp
+    from recommendations.selectors import recommendation_progress
+
+    plan = Plan.objects.get(name="Safeguarding Plan for Haringey")
+    progress = recommendation_progress(plan)
+    titles = [group.source.title for group in progress.sources]
+    assert titles == ["Joint Area Review", "Ofsted Progress Review"]
+    review = progress.sources[1].recommendations
+    assert len(review) == 10
+    assert [r.recommendation.ref for r in progress.not_covered] == ["AFI 6"]  # childminders: no action answers it
+    assert all(r.actions for r in progress.sources[0].recommendations)
+    assert progress.counts[RollUp.NOT_COVERED] == 1

@@ -15,6 +15,7 @@ from indicators.services import indicator_document_load
 from milestones.services import plan_document_load, slippage_document_load
 from plans import roles
 from plans.models import Membership, Person
+from recommendations.services import recommendation_document_load
 from reports.services import pack_document_load
 from reports.snapshots import current_snapshot, snapshot_create
 from safeguarding import dates
@@ -84,6 +85,10 @@ class Command(BaseCommand):
                 plan, self.read(exceptions), recorded_on=dates.parse_date(document.get("generated_on"))
             )
             self.stdout.write(f"Loaded {created} exception records.")
+        recommendations = Path(settings.BASE_DIR) / "fixtures" / "haringey_recommendations.json"
+        if recommendations.exists():
+            loaded = recommendation_document_load(plan, self.read(recommendations))
+            self.stdout.write(f"Loaded {loaded} inspection recommendations.")
         if indicators:
             loaded = indicator_document_load(self.read(indicators))
             self.stdout.write(f"Loaded {len(loaded)} indicators.")

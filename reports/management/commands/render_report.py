@@ -12,7 +12,7 @@ from safeguarding import dates
 
 
 class Command(BaseCommand):
-    help = "Render a report (milestones, exceptions, indicators, glossary, movement) or a committee pack."
+    help = "Render a report (any kind in reports/registry.py) or a committee pack."
 
     def add_arguments(self, parser):
         parser.add_argument("report", choices=[*registry.REPORTS, "pack"])
