@@ -432,6 +432,10 @@ class PlanImportView(ImportPermissionMixin, FormView):
     form_class = PlanImportForm
     template_name = "reports/import_upload.html"
 
+    def get_initial(self):
+        # The About page's "Import a spreadsheet" names the plan it came from.
+        return {**super().get_initial(), "plan": self.request.GET.get("plan", "")[:200]}
+
     def form_valid(self, form):
         plan_name = form.cleaned_data["plan"].strip()
         problem = import_target_problem(self.request.user, plan_name)
