@@ -32,6 +32,21 @@ class MonthField(forms.DateField):
         return month
 
 
+CHOOSE = "Choose…"
+
+
+def choose_placeholders(form):
+    """An empty choice in a select reads "Choose…", not Django's "---------"."""
+    for field in form.fields.values():
+        if getattr(field, "empty_label", None) == "---------":
+            field.empty_label = CHOOSE
+        elif isinstance(field, forms.ChoiceField) and not isinstance(field, forms.ModelChoiceField):
+            choices = list(field.choices)
+            if any(value == "" and label == "---------" for value, label in choices):
+                field.choices = [(v, CHOOSE if v == "" and label == "---------" else label) for v, label in choices]
+    return form
+
+
 class OpenMonthField(forms.ChoiceField):
     """A reporting month chosen from a list (the plan's open months, newest first), labelled
     "October 2009". Typed months ("2009-10", "Oct 2009") are read too, for scripts and old links."""

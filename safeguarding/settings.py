@@ -342,3 +342,6 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
     },
 }
+
+# Filter forms: an empty choice reads "Choose…" (as every form's selects do), not "---------".
+FILTERS_EMPTY_CHOICE_LABEL = "Choose…"
