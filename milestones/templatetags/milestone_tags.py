@@ -85,7 +85,8 @@ def milestone_cells(m):
         else ""
     )
     return format_html(
-        '<td><a href="{}">{}</a></td>\n<td class="text-nowrap">{}</td>\n<td class="text-nowrap">{}</td>\n'
+        '<td><a href="{}">{}</a></td>\n<td class="text-nowrap" data-label="Planned start">{}</td>\n'
+        '<td class="text-nowrap" data-label="Due">{}</td>\n'
         '<td>{}{}{}</td>\n<td class="note">{}{}{}</td>',
         _url_pattern("milestones:detail").format(m.pk),
         m.description,
