@@ -1,6 +1,6 @@
 from django import forms
 
-from plans.forms import MonthField
+from plans.forms import MonthField, OpenMonthField
 from plans.models import Action, Person
 from safeguarding import dates
 
@@ -85,7 +85,12 @@ class IndicatorChildForm(forms.ModelForm):
 
 
 class IndicatorValueForm(IndicatorChildForm):
-    period = MonthField(help_text="The month (or first month of the quarter or year) the figure is for.")
+    # The months figures can still be entered for (closed months are locked, as for progress
+    # updates); indicators/services.py explains a refused month, so the field defers to it.
+    period = OpenMonthField(
+        refuse_unlisted=False,
+        help_text="The month (or first month of the quarter or year) the figure is for. Closed months are not listed.",
+    )
 
     class Meta:
         model = IndicatorValue
@@ -98,8 +103,14 @@ class IndicatorValueForm(IndicatorChildForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        plan = self.indicator.plan
+        months = plan.open_months()
+        if self.instance.pk and self.instance.period not in months:
+            months = sorted({*months, self.instance.period}, reverse=True)
+        self.fields["period"].choices = [(m, dates.month_long_label(m)) for m in months]
         if not self.is_bound and not self.instance.pk:
-            self.initial.setdefault("period", dates.current_month())
+            # The month being reported, as for progress updates: last month until its deadline.
+            self.initial.setdefault("period", plan.default_reporting_month(open_months=months))
         if self.indicator.ytd_method != Indicator.YtdMethod.ENTERED:
             self.fields[
                 "ytd_entered"
@@ -165,7 +176,7 @@ class CommentaryForm(IndicatorChildForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if not self.is_bound and not self.instance.pk:
-            self.initial.setdefault("period", dates.current_month())
+            self.initial.setdefault("period", self.indicator.plan.default_reporting_month())
 
     def duplicate_message(self, existing):
         return f"There is already commentary for {existing.label}. Edit it instead."

@@ -6,6 +6,14 @@ from plans.models import Person, Theme
 from .status import Status
 
 
+def labelled_date_range(first, second):
+    """Two date inputs under one label: each gets its own accessible name."""
+    widget = django_filters.widgets.DateRangeWidget(attrs={"type": "date"})
+    widget.widgets[0].attrs["aria-label"] = first
+    widget.widgets[1].attrs["aria-label"] = second
+    return widget
+
+
 class MilestoneFilter(django_filters.FilterSet):
     """Filters for the plan page. Status and overdue use the current-status annotation."""
 
@@ -24,7 +32,7 @@ class MilestoneFilter(django_filters.FilterSet):
     due = django_filters.DateFromToRangeFilter(
         field_name="effective_due",
         label="Due between",
-        widget=django_filters.widgets.DateRangeWidget(attrs={"type": "date"}),
+        widget=labelled_date_range("Due on or after", "Due on or before"),
     )
 
     def __init__(self, data=None, queryset=None, *, plan, **kwargs):

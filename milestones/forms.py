@@ -1,6 +1,6 @@
 from django import forms
 
-from plans.forms import DATE_WIDGET, MonthField, VersionedFormMixin
+from plans.forms import DATE_WIDGET, OpenMonthField, VersionedFormMixin
 from plans.models import Person
 from safeguarding import dates
 
@@ -9,8 +9,9 @@ from .status import Status
 
 
 class ProgressUpdateForm(forms.ModelForm):
-    reporting_month = MonthField(
-        help_text="The month this update reports on.",
+    reporting_month = OpenMonthField(
+        refuse_unlisted=False,
+        help_text="The month this update reports on. Closed months are not listed.",
         error_messages={"required": "Choose the month this update reports on."},
     )
 
@@ -33,12 +34,33 @@ class ProgressUpdateForm(forms.ModelForm):
         self.milestone = milestone
         self.instance.milestone = milestone
         self.fields["status"].choices = [(s.value, f"{s.icon} {s.label}: {s.meaning}") for s in Status]
+        plan = milestone.action.plan
+        open_months = plan.open_months()
+        self.fields["reporting_month"].choices = [(m, dates.month_long_label(m)) for m in open_months]
+        # A returned update comes back to the form with its text and the reviewer's comment.
+        self.returned = self._returned_update()
+        if self.returned and not self.is_bound:
+            update = self.returned.update
+            if update.reporting_month in open_months:
+                self.initial.setdefault("reporting_month", update.reporting_month)
+            self.initial.setdefault("status", update.status)
+            self.initial.setdefault("note", update.note)
+            self.initial.setdefault("status_reason", update.status_reason)
         if not self.is_bound:
-            self.initial.setdefault("reporting_month", dates.current_month())
+            # The month being reported: last month until its deadline has passed.
+            self.initial.setdefault("reporting_month", plan.default_reporting_month(open_months=open_months))
             # Most months the status stays as it was: start from it.
             current = getattr(milestone, "current_status", None)
             if current and current != Status.NOT_STARTED:
                 self.initial.setdefault("status", current)
+
+    def _returned_update(self):
+        """The review that returned the milestone's latest update, if it was returned."""
+        if not self.milestone.pk:
+            return None
+        latest = self.milestone.latest_update()
+        review = latest.review_state() if latest else None
+        return review if review and review.decision == "returned" else None
 
     def clean(self):
         cleaned = super().clean()

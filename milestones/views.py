@@ -21,18 +21,25 @@ from .models import Evidence, Milestone, ProgressUpdate
 
 
 class HomeView(View):
-    """Leads start on their milestones; everyone else on the plan."""
+    """Each role lands where its work is: a lead on My milestones, the programme manager on the
+    plan, a performance officer on the indicators, a scrutiny member on the dashboard."""
 
     def get(self, request, *args, **kwargs):
         held = roles.roles_anywhere(request.user)
         if roles.MILESTONE_LEAD in held and roles.PROGRAMME_MANAGER not in held:
             return redirect("milestones:mine")
         plans = list(roles.visible_plans(request.user)[:2])
-        if len(plans) == 1:
-            if roles.plan_roles(request.user, plans[0]) == {roles.SCRUTINY_MEMBER}:
-                return redirect("reports:dashboard", pk=plans[0].pk)
-            return redirect(plans[0])
-        return redirect("plans:list")
+        if len(plans) != 1:
+            return redirect("plans:list")
+        plan = plans[0]
+        in_plan = roles.plan_roles(request.user, plan)
+        if roles.PROGRAMME_MANAGER in in_plan:
+            return redirect(plan)
+        if roles.PERFORMANCE_OFFICER in in_plan:
+            return redirect("indicators:list", pk=plan.pk)
+        if roles.SCRUTINY_MEMBER in in_plan:
+            return redirect("reports:dashboard", pk=plan.pk)
+        return redirect(plan)
 
 
 class PlanPageView(TemplateView):

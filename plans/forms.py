@@ -32,6 +32,50 @@ class MonthField(forms.DateField):
         return month
 
 
+CHOOSE = "Choose…"
+
+
+def choose_placeholders(form):
+    """An empty choice in a select reads "Choose…", not Django's "---------"."""
+    for field in form.fields.values():
+        if getattr(field, "empty_label", None) == "---------":
+            field.empty_label = CHOOSE
+        elif isinstance(field, forms.ChoiceField) and not isinstance(field, forms.ModelChoiceField):
+            choices = list(field.choices)
+            if any(value == "" and label == "---------" for value, label in choices):
+                field.choices = [(v, CHOOSE if v == "" and label == "---------" else label) for v, label in choices]
+    return form
+
+
+class OpenMonthField(forms.ChoiceField):
+    """A reporting month chosen from a list (the plan's open months, newest first), labelled
+    "October 2009". Typed months ("2009-10", "Oct 2009") are read too, for scripts and old links."""
+
+    default_error_messages = {
+        "invalid": "Enter a month such as 2009-10 or Oct 2009.",
+        "invalid_choice": "That month is closed to updates, or has not begun: choose one of the open months.",
+    }
+
+    def __init__(self, *, months=(), refuse_unlisted=True, **kwargs):
+        # refuse_unlisted=False: the model's own validation explains why a month is refused
+        # (locked, and by whom; in the future), which says more than "not one of the choices".
+        self.refuse_unlisted = refuse_unlisted
+        super().__init__(choices=[(m, dates.month_long_label(m)) for m in months], **kwargs)
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if hasattr(value, "year"):
+            return value.replace(day=1)
+        month = dates.parse_month(str(value))
+        if month is None:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return month
+
+    def valid_value(self, value):
+        return not self.refuse_unlisted or any(value == key for key, _ in self.choices)
+
+
 class VersionedFormMixin(forms.ModelForm):
     """Carries the version the user opened; a stale save is refused with a clear message, input kept."""
 

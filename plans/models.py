@@ -172,6 +172,25 @@ class Plan(models.Model):
         previous = dates.previous_month(today)
         return previous if today <= self.update_deadline(previous) else today.replace(day=1)
 
+    def open_months(self, today=None, back=12):
+        """The months progress can still be reported for, newest first: this month and the `back`
+        months before it, less the closed (locked) ones."""
+        today = today or dates.today()
+        months = [today.replace(day=1)]
+        for _ in range(back):
+            months.append(dates.previous_month(months[-1]))
+        locked = set(self.locked_months.filter(month__in=months).values_list("month", flat=True))
+        return [month for month in months if month not in locked]
+
+    def default_reporting_month(self, today=None, open_months=None):
+        """The month a new update or figure is for: the month being reported (reporting_month_due)
+        while it is open, else the newest open month."""
+        open_months = self.open_months(today) if open_months is None else open_months
+        due = self.reporting_month_due(today)
+        if due in open_months:
+            return due
+        return open_months[0] if open_months else None
+
 
 class PlanVersion(models.Model):
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="versions")
@@ -395,6 +414,27 @@ class LockedMonth(models.Model):
 
     def __str__(self):
         return f"{self.plan}: {self.month:%b %Y} locked"
+
+
+class MonthReopening(models.Model):
+    """A closed month opened again by the programme manager, and why. Its lock is removed; when the
+    month is closed again its snapshot is retaken and the old one kept as superseded."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="month_reopenings")
+    month = models.DateField()
+    reason = models.TextField()
+    reopened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", verbose_name="reopened by"
+    )
+    reopened_at = models.DateTimeField(default=timezone.now)
+    # The lock it removed, as it read.
+    lock_reason = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["plan", "-month", "-reopened_at"]
+
+    def __str__(self):
+        return f"{self.plan}: {self.month:%b %Y} reopened"
 
 
 class Role(models.TextChoices):

@@ -8,7 +8,16 @@ from django.urls import reverse
 from django.views.generic import CreateView, DetailView, ListView, UpdateView
 
 from . import roles, services
-from .forms import ActionForm, GlossaryTermForm, PersonForm, PlanApprovalForm, PlanForm, PlanVersionForm, ThemeForm
+from .forms import (
+    ActionForm,
+    GlossaryTermForm,
+    PersonForm,
+    PlanApprovalForm,
+    PlanForm,
+    PlanVersionForm,
+    ThemeForm,
+    choose_placeholders,
+)
 from .models import Action, ConcurrentEdit, GlossaryTerm, Person, Plan, Theme
 from .permissions import check_plan_permission
 
@@ -98,6 +107,9 @@ class EditFormMixin:
             return self.form_invalid(form)
         messages.success(self.request, self.success_message.format(obj=self.object))
         return HttpResponseRedirect(self.get_success_url())
+
+    def get_form(self, form_class=None):
+        return choose_placeholders(super().get_form(form_class))
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

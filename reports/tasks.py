@@ -36,11 +36,18 @@ def snapshot_take(plan_id, period, kind, by_schedule=True):
 
 @shared_task(**RETRY)
 def snapshots_scheduled(kind):
-    """The beat job: every plan's snapshot of the month just ended (quarterly: after a quarter end)."""
-    period = dates.previous_month(dates.today())
+    """The beat job (daily): close the month just ended in every plan whose update deadline for it
+    has passed (quarterly: after a quarter end). Never before the deadline; a month already
+    snapshotted (closed, or reopened by the programme manager) is left as it is."""
+    today = dates.today()
+    period = dates.previous_month(today)
     if kind == "quarterly" and period.month not in (3, 6, 9, 12):
         return []
-    return [snapshot_take(plan.pk, period.isoformat(), kind) for plan in Plan.objects.all()]
+    return [
+        snapshot_take(plan.pk, period.isoformat(), kind)
+        for plan in Plan.objects.all()
+        if today > plan.update_deadline(period)
+    ]
 
 
 @shared_task(**RETRY)

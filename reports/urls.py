@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import period_views, views
 
 app_name = "reports"
 urlpatterns = [
@@ -16,6 +16,17 @@ urlpatterns = [
     path("plans/<int:pk>/snapshots/", views.SnapshotListView.as_view(), name="snapshots"),
     path("plans/<int:pk>/snapshots/take/", views.SnapshotTakeView.as_view(), name="snapshot_take"),
     path("snapshots/<int:pk>/", views.SnapshotDetailView.as_view(), name="snapshot"),
+    path("plans/<int:pk>/month-end/", period_views.MonthEndView.as_view(), name="month_end"),
+    path(
+        "plans/<int:pk>/month-end/<int:year>/<int:month>/close/",
+        period_views.PeriodCloseView.as_view(),
+        name="period_close",
+    ),
+    path(
+        "plans/<int:pk>/month-end/<int:year>/<int:month>/reopen/",
+        period_views.PeriodReopenView.as_view(),
+        name="period_reopen",
+    ),
     path("plans/<int:pk>/packs/", views.PackListView.as_view(), name="packs"),
     path("plans/<int:plan_pk>/packs/new/", views.PackCreateView.as_view(), name="pack_create"),
     path("packs/<int:pk>/", views.PackDetailView.as_view(), name="pack"),

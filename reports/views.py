@@ -287,7 +287,7 @@ class SnapshotListView(ListView):
         )
 
     def get_context_data(self, **kwargs):
-        form = SnapshotTakeForm(initial={"period": dates.current_month(), "kind": "monthly"})
+        form = SnapshotTakeForm(initial={"period": dates.previous_month(dates.today()), "kind": "quarterly"})
         return {**super().get_context_data(**kwargs), "plan": self.plan, "form": form}
 
 
@@ -298,6 +298,16 @@ class SnapshotTakeView(View):
         if not form.is_valid():
             messages.error(request, "; ".join(e for errors in form.errors.values() for e in errors))
             return redirect("reports:snapshots", pk=plan.pk)
+        period = form.cleaned_data["period"]
+        if dates.today() <= plan.update_deadline(period):
+            # Before its deadline a month closes only from the month-end page, after confirming.
+            messages.error(
+                request,
+                f"{dates.month_long_label(period)}'s updates are not due until "
+                f"{plan.update_deadline(period):%-d %B %Y}: close it from the month-end page, which lists what is "
+                "outstanding.",
+            )
+            return redirect("reports:month_end", pk=plan.pk)
         try:
             snapshot = snapshot_create(
                 plan=plan,
@@ -405,6 +415,10 @@ class PlanImportView(ImportPermissionMixin, FormView):
 
     form_class = PlanImportForm
     template_name = "reports/import_upload.html"
+
+    def get_initial(self):
+        # The About page's "Import a spreadsheet" names the plan it came from.
+        return {**super().get_initial(), "plan": self.request.GET.get("plan", "")[:200]}
 
     def form_valid(self, form):
         plan_name = form.cleaned_data["plan"].strip()

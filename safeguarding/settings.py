@@ -239,14 +239,14 @@ CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
-# Every recurring job, in one place. The monthly snapshot runs on SNAPSHOT_DAY of each month
-# for the month just ended; the quarterly one on the same day after each quarter end.
-SNAPSHOT_DAY = env.int("SNAPSHOT_DAY", default=8)
+# Every recurring job, in one place. The month-end job runs daily at SNAPSHOT_HOUR and closes the
+# month just ended in each plan once that plan's update deadline has passed; the quarterly one
+# does the same in the months after a quarter end.
 SNAPSHOT_HOUR = env.int("SNAPSHOT_HOUR", default=6)
 CELERY_BEAT_SCHEDULE = {
     "monthly-snapshot": {
         "task": "reports.tasks.snapshots_scheduled",
-        "schedule": crontab(minute=0, hour=SNAPSHOT_HOUR, day_of_month=SNAPSHOT_DAY),
+        "schedule": crontab(minute=0, hour=SNAPSHOT_HOUR),
         "args": ("monthly",),
     },
     "lead-reminders": {
@@ -261,7 +261,7 @@ CELERY_BEAT_SCHEDULE = {
     },
     "quarterly-snapshot": {
         "task": "reports.tasks.snapshots_scheduled",
-        "schedule": crontab(minute=15, hour=SNAPSHOT_HOUR, day_of_month=SNAPSHOT_DAY, month_of_year="1,4,7,10"),
+        "schedule": crontab(minute=15, hour=SNAPSHOT_HOUR, month_of_year="1,4,7,10"),
         "args": ("quarterly",),
     },
 }
@@ -365,3 +365,6 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
     },
 }
+
+# Filter forms: an empty choice reads "Choose…" (as every form's selects do), not "---------".
+FILTERS_EMPTY_CHOICE_LABEL = "Choose…"

@@ -113,6 +113,9 @@ URL_OBJECTS = {
     "reports:snapshots": {"pk": "plan"},
     "reports:snapshot_take": {"pk": "plan"},
     "reports:snapshot": {"pk": "snapshot"},
+    "reports:month_end": {"pk": "plan"},
+    "reports:period_close": {"pk": "plan", "year": "close_year", "month": "close_month"},
+    "reports:period_reopen": {"pk": "plan", "year": "close_year", "month": "close_month"},
     "reports:packs": {"pk": "plan"},
     "reports:pack_create": {"plan_pk": "plan"},
     "reports:pack": {"pk": "pack"},
@@ -273,6 +276,8 @@ def council(name, marker=""):
         "evidence": evidence,
         "recommendation": recommendation,
         "kind": "milestones",
+        "close_year": 2009,
+        "close_month": 10,
         "token": "0123456789abcdef.xlsx",
     }
 

@@ -74,8 +74,19 @@ def milestone_cells(m):
         if getattr(m, "review_decision", None) == "returned"
         else ""
     )
+    # Every note is shown with the month it reports on.
+    note = (
+        format_html(
+            '<span class="note-month small text-body-secondary d-block">{}</span>{}',
+            note_month_label(getattr(m, "current_month", None)),
+            m.current_note,
+        )
+        if m.current_note
+        else ""
+    )
     return format_html(
-        '<td><a href="{}">{}</a></td>\n<td class="text-nowrap">{}</td>\n<td class="text-nowrap">{}</td>\n'
+        '<td><a href="{}">{}</a></td>\n<td class="text-nowrap" data-label="Planned start">{}</td>\n'
+        '<td class="text-nowrap" data-label="Due">{}</td>\n'
         '<td>{}{}{}</td>\n<td class="note">{}{}{}</td>',
         _url_pattern("milestones:detail").format(m.pk),
         m.description,
@@ -84,10 +95,15 @@ def milestone_cells(m):
         status_badge(m.current_status),
         overdue,
         flags,
-        m.current_note,
+        note,
         reason,
         returned,
     )
+
+
+def note_month_label(value):
+    """'Reported for Oct 2009' (or that no month is recorded)."""
+    return f"Reported for {dates.month_label(value)}" if value else "Reporting month not recorded"
 
 
 @register.filter

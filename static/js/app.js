@@ -5,3 +5,12 @@ document.addEventListener("click", (event) => {
     window.print();
   }
 });
+
+// A form returned with errors: move focus to its error summary, so screen readers announce it
+// and keyboard users start from the list of links to each field (GOV.UK's pattern).
+document.addEventListener("DOMContentLoaded", () => {
+  const summary = document.querySelector("[data-error-summary]");
+  if (summary) {
+    summary.focus();
+  }
+});

@@ -18,10 +18,11 @@ def post_update(client, milestone, **data):
     return client.post(reverse("milestones:update", args=[milestone.pk]), data)
 
 
-def test_update_form_defaults_to_the_current_month(client, users, milestone, plan_today):
+def test_update_form_defaults_to_the_month_being_reported(client, users, milestone, plan_today):
+    # 4 November 2009: October's updates are due by 6 November, so October is the month reported.
     client.force_login(users["milestone_lead"])
     response = client.get(reverse("milestones:update", args=[milestone.pk]))
-    assert 'value="2009-11"' in response.content.decode()
+    assert '<option value="2009-10-01" selected>October 2009</option>' in response.content.decode()
 
 
 def test_not_on_track_without_a_note_is_refused_with_a_message(client, users, milestone, plan_today):
@@ -39,7 +40,7 @@ def test_future_month_is_refused_and_the_note_is_kept(client, users, milestone, 
     html = response.content.decode()
     assert "Jan 2010 is in the future" in html
     assert "Dec 2009 - Meeting with schools set for mid-December &amp; &lt;b&gt;launch&lt;/b&gt;" in html
-    assert 'value="2010-01"' in html
+    assert "2010-01-01" not in html  # a select offers only open months; the refused one is not kept
     assert not ProgressUpdate.objects.exists()
 
 

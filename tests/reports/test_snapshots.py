@@ -174,7 +174,9 @@ def test_scheduled_snapshots_take_last_month_once_and_quarterly_only_after_a_qua
     assert snapshots_scheduled("monthly") == first  # idempotent: the same snapshot
     snapshot = Snapshot.objects.get(pk=first[0])
     assert snapshot.period == NOV and snapshot.by_schedule and snapshot.taken_by_label == "the schedule"
-    settings.PLAN_TODAY = datetime.date(2010, 1, 8)  # December ended a quarter
+    settings.PLAN_TODAY = datetime.date(2010, 1, 8)  # December ended a quarter; its deadline is today
+    assert snapshots_scheduled("quarterly") == []
+    settings.PLAN_TODAY = datetime.date(2010, 1, 11)  # the deadline has passed
     assert len(snapshots_scheduled("quarterly")) == 1
 
 
