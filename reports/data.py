@@ -21,7 +21,7 @@ from safeguarding import dates
 
 from . import registry
 from .models import Snapshot
-from .rows import EXCEPTION, live_milestones, milestone_rows
+from .rows import live_milestones, milestone_rows
 from .snapshots import current_snapshot, frozen_milestones, frozen_summaries
 
 
@@ -146,7 +146,15 @@ class ExceptionRow:
 
     @property
     def reasons(self):
-        return self.milestone.status_reasons
+        """Why listed: not on track, overdue, or (neither) an open exception record."""
+        return self.milestone.status_reasons or (["Open exception"] if self.record else [])
+
+    @property
+    def revised_date(self):
+        """The revised completion date as the record gives it (else the milestone's revised due date)."""
+        if self.record and self.record.revised_completion_date:
+            return self.record.revised_completion_date
+        return None if self.record else self.milestone.revised_due_date
 
 
 @dataclass
@@ -161,9 +169,10 @@ class ExceptionReport:
 
 
 def exception_report(plan, *, as_at=None, snapshot=None) -> ExceptionReport:
-    """Every milestone Not on track or overdue, with its latest exception record."""
+    """Every milestone Not on track or overdue, or with an open exception record, with its latest record."""
     source = milestone_rows(plan, as_at=_as_at(as_at), snapshot=snapshot)
-    rows = [ExceptionRow(m, m.exception_record) for m in source.rows(source.queryset.filter(EXCEPTION), records=True)]
+    queryset = source.queryset.filter(source.exception_rule())
+    rows = [ExceptionRow(m, m.exception_record) for m in source.rows(queryset, records=True)]
     return ExceptionReport(
         header=header(plan, f"{plan.name}: Milestone Exception Report", source.as_at, snapshot), rows=rows
     )
