@@ -384,17 +384,21 @@ REPORTS = {kind: globals()[spec.builder] for kind, spec in registry.REPORTS.item
 class PackCover:
     header: ReportHeader
     pack: object
-    sections: list  # [(number, heading, [paragraphs])]
+    sections: list  # [covers.CoverSection] of the cover sheet ("main" series)
     appendices: list  # [(number, title)]
+    body: list = field(default_factory=list)  # [covers.CoverSection] of the report after it (Background, Next Steps)
 
 
 def pack_cover(pack) -> PackCover:
+    """The cover report in the organisation's template (reports/covers.py), its text rendered from Markdown."""
     appendices = [
         (number, registry.spec(kind).title(pack.plan, pack.as_at)) for number, kind in pack.numbered_appendices()
     ]
+    sections = pack.cover_sections()
     return PackCover(
         header=header(pack.plan, pack.report_title, pack.as_at),
         pack=pack,
-        sections=pack.cover_sections(),
+        sections=[s for s in sections if s.series == "main"],
         appendices=appendices,
+        body=[s for s in sections if s.series == "body"],
     )

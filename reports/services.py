@@ -169,12 +169,15 @@ def pack_document_load(document: dict, created_by=None):
             "report_title",
             "report_of",
             "contact_officer",
+            "agenda_item",
+            "signed_by",
             "wards_affected",
             "report_for",
             "purpose",
             "recommendations",
             "reasons",
             "summary",
+            "background_papers",
         )
     }
     fields.update(
@@ -189,5 +192,6 @@ def pack_document_load(document: dict, created_by=None):
         pack = pack_update(actor=None, pack=pack, **fields)
     pack.sections.all().delete()
     for n, section in enumerate(document.get("sections", []), start=1):
-        pack_section_create(actor=None, pack=pack, order=n, **{k: section[k] for k in ("heading", "body", "placement")})
+        fields = {k: section[k] for k in ("heading", "body", "placement")}
+        pack_section_create(actor=None, pack=pack, order=n, slot=section.get("slot", ""), **fields)
     return pack
