@@ -51,7 +51,7 @@ class PIStatus(str, Enum):
 
     @property
     def icon(self):
-        return {"ok": "✔", "warning": "▲", "alert": "✖", "unknown": "?", "data_only": "ℹ"}[self.value]
+        return {"ok": "✔", "warning": "◆", "alert": "✖", "unknown": "?", "data_only": "ℹ"}[self.value]
 
     @property
     def meaning(self):

@@ -22,7 +22,7 @@ from safeguarding import dates
 
 from . import registry
 from .models import Snapshot
-from .rows import EXCEPTION, live_milestones, milestone_rows
+from .rows import live_milestones, milestone_rows
 from .snapshots import current_snapshot, frozen_milestones, frozen_summaries
 
 
@@ -147,7 +147,15 @@ class ExceptionRow:
 
     @property
     def reasons(self):
-        return self.milestone.status_reasons
+        """Why listed: not on track, overdue, or (neither) an open exception record."""
+        return self.milestone.status_reasons or (["Open exception"] if self.record else [])
+
+    @property
+    def revised_date(self):
+        """The revised completion date as the record gives it (else the milestone's revised due date)."""
+        if self.record and self.record.revised_completion_date:
+            return self.record.revised_completion_date
+        return None if self.record else self.milestone.revised_due_date
 
 
 @dataclass
@@ -162,9 +170,10 @@ class ExceptionReport:
 
 
 def exception_report(plan, *, as_at=None, snapshot=None) -> ExceptionReport:
-    """Every milestone Not on track or overdue, with its latest exception record."""
+    """Every milestone Not on track or overdue, or with an open exception record, with its latest record."""
     source = milestone_rows(plan, as_at=_as_at(as_at), snapshot=snapshot)
-    rows = [ExceptionRow(m, m.exception_record) for m in source.rows(source.queryset.filter(EXCEPTION), records=True)]
+    queryset = source.queryset.filter(source.exception_rule())
+    rows = [ExceptionRow(m, m.exception_record) for m in source.rows(queryset, records=True)]
     return ExceptionReport(
         header=header(plan, f"{plan.name}: Milestone Exception Report", source.as_at, snapshot), rows=rows
     )
@@ -420,17 +429,21 @@ REPORTS = {kind: globals()[spec.builder] for kind, spec in registry.REPORTS.item
 class PackCover:
     header: ReportHeader
     pack: object
-    sections: list  # [(number, heading, [paragraphs])]
+    sections: list  # [covers.CoverSection] of the cover sheet ("main" series)
     appendices: list  # [(number, title)]
+    body: list = field(default_factory=list)  # [covers.CoverSection] of the report after it (Background, Next Steps)
 
 
 def pack_cover(pack) -> PackCover:
+    """The cover report in the organisation's template (reports/covers.py), its text rendered from Markdown."""
     appendices = [
         (number, registry.spec(kind).title(pack.plan, pack.as_at)) for number, kind in pack.numbered_appendices()
     ]
+    sections = pack.cover_sections()
     return PackCover(
         header=header(pack.plan, pack.report_title, pack.as_at),
         pack=pack,
-        sections=pack.cover_sections(),
+        sections=[s for s in sections if s.series == "main"],
         appendices=appendices,
+        body=[s for s in sections if s.series == "body"],
     )

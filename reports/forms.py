@@ -21,7 +21,9 @@ class CommitteePackForm(forms.ModelForm):
             "meeting",
             "meeting_date",
             "report_title",
+            "agenda_item",
             "report_of",
+            "signed_by",
             "contact_officer",
             "wards_affected",
             "report_for",
@@ -30,6 +32,7 @@ class CommitteePackForm(forms.ModelForm):
             "recommendations",
             "reasons",
             "summary",
+            "background_papers",
             "appendices",
         ]
         widgets = {
@@ -38,6 +41,7 @@ class CommitteePackForm(forms.ModelForm):
             "recommendations": forms.Textarea(attrs={"rows": 3}),
             "reasons": forms.Textarea(attrs={"rows": 3}),
             "summary": forms.Textarea(attrs={"rows": 5}),
+            "background_papers": forms.Textarea(attrs={"rows": 3}),
         }
 
     def __init__(self, *args, plan, **kwargs):
@@ -52,12 +56,21 @@ class CommitteePackForm(forms.ModelForm):
 class PackSectionForm(forms.ModelForm):
     class Meta:
         model = PackSection
-        fields = ["heading", "placement", "body", "order"]
+        fields = ["heading", "slot", "placement", "body", "order"]
         widgets = {"body": forms.Textarea(attrs={"rows": 6})}
 
     def __init__(self, *args, pack, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.pack = pack
+        from .covers import PACK_FIELDS
+        from .models import CoverTemplate
+
+        slots = [s for s in CoverTemplate.slots_for(pack.plan) if s.key not in PACK_FIELDS and s.key != "appendices"]
+        self.fields["slot"] = forms.ChoiceField(
+            label="Section of the cover template",
+            choices=[("", "None: placed as below")] + [(s.key, s.heading) for s in slots],
+            required=False,
+        )
 
 
 class SnapshotTakeForm(forms.Form):

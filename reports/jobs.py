@@ -61,8 +61,9 @@ def render_job_execute(job_id):
                 job.kind, job.plan, job.as_at, filters=job.filters or None, snapshot=job.snapshot
             )
             parts, title = [part], part.label
-        if parallel.worth_splitting(parts):
-            # Laid out on both cores; progress comes back piece by piece.
+        if not job.pack and parallel.worth_splitting(parts):
+            # A long single report, laid out on both cores (untagged: the join drops the structure
+            # tree); progress comes back piece by piece. Packs are always one tagged pass (README).
             content, pages = parallel.render_parts_pdf(
                 parts,
                 title,
@@ -79,7 +80,7 @@ def render_job_execute(job_id):
             document = rendering.layout_pdf(parts, title)
             pages = len(document.pages)
             _progress(job, f"Writing the PDF ({pages} pages)", pages)
-            content = document.write_pdf()
+            content = rendering.write_pdf(document)
         job.refresh_from_db()
         job.pdf.save(job.filename, ContentFile(content), save=False)
         job.state, job.pages, job.progress = RenderJob.State.DONE, pages, f"Ready: {pages} pages"

@@ -7,11 +7,11 @@ from simple_history.models import HistoricalRecords
 
 from milestones.models import AppendOnlyModel
 from milestones.querysets import AppendOnlyQuerySet
-from plans.models import Plan
+from plans.models import Organisation, Plan
 from safeguarding import dates
 from safeguarding.filenames import download_filename
 
-from . import registry
+from . import covers, registry
 
 APPENDIX_CHOICES = registry.CHOICES  # kept for callers; reports/registry.py lists the reports
 
@@ -31,6 +31,10 @@ class CommitteePack(models.Model):
         max_length=300, blank=True, help_text="For example Peter Lewis, Director of Children Services"
     )
     contact_officer = models.CharField(max_length=300, blank=True)
+    agenda_item = models.CharField(max_length=20, blank=True, help_text="The item number on the meeting's agenda.")
+    signed_by = models.CharField(
+        max_length=300, blank=True, help_text="Printed on the 'Signed' line; leave blank for a line to sign on paper."
+    )
     wards_affected = models.CharField(max_length=200, blank=True, default="All")
     report_for = models.CharField(max_length=200, blank=True, default="Non Key Decision")
     as_at = models.DateField("reports as at month", help_text="The month the appendices report on.")
@@ -38,6 +42,10 @@ class CommitteePack(models.Model):
     recommendations = models.TextField(blank=True)
     reasons = models.TextField("reasons for recommendations", blank=True)
     summary = models.TextField(blank=True)
+    background_papers = models.TextField(
+        blank=True,
+        help_text="Access to Information / background papers: one paragraph each (blank line between). Markdown.",
+    )
     appendices = models.JSONField(default=list, help_text="Appendix kinds in order.")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
     updated_at = models.DateTimeField(default=timezone.now)
@@ -80,26 +88,12 @@ class CommitteePack(models.Model):
         return numbered
 
     def cover_sections(self):
-        """[(number, heading, [paragraphs])] in the order of a council cover report:
-        purpose, free sections placed after it, recommendations, reasons, summary,
-        then the other free sections."""
-        free = list(self.sections.all())
-        placed = {
-            placement: [(s.heading, s.body) for s in free if s.placement == placement]
-            for placement in PackSection.Placement.values
-        }
-        ordered = (
-            [("Purpose of the report", self.purpose)]
-            + placed[PackSection.Placement.AFTER_PURPOSE]
-            + [
-                ("Recommendations", self.recommendations),
-                ("Reason for recommendation(s)", self.reasons),
-                ("Summary", self.summary),
-            ]
-            + placed[PackSection.Placement.AFTER_SUMMARY]
-        )
-        sections = [(heading, split_paragraphs(body)) for heading, body in ordered if (body or "").strip()]
-        return [(n, heading, paragraphs) for n, (heading, paragraphs) in enumerate(sections, start=1)]
+        """[covers.CoverSection] in the order of the organisation's cover template (reports/covers.py):
+        numbered sections, their paragraphs rendered from Markdown and sanitised."""
+        appendices = [
+            (number, registry.spec(kind).title(self.plan, self.as_at)) for number, kind in self.numbered_appendices()
+        ]
+        return covers.cover_sections(self, appendices, CoverTemplate.slots_for(self.plan))
 
     @property
     def as_at_label(self):
@@ -115,8 +109,16 @@ class PackSection(models.Model):
 
     pack = models.ForeignKey(CommitteePack, on_delete=models.CASCADE, related_name="sections")
     heading = models.CharField(max_length=200)
+    slot = models.CharField(
+        max_length=40,
+        blank=True,
+        help_text="The section of the organisation's cover template this fills (e.g. 'background'); "
+        "blank: placed as below.",
+    )
     placement = models.CharField(max_length=20, choices=Placement.choices, default=Placement.AFTER_SUMMARY)
-    body = models.TextField(help_text="Separate paragraphs with a blank line.")
+    body = models.TextField(
+        help_text="Markdown (**bold**, *italic*, lists, tables). Separate paragraphs with a blank line."
+    )
     order = models.PositiveIntegerField(default=0)
 
     history = HistoricalRecords()
@@ -126,6 +128,48 @@ class PackSection(models.Model):
 
     def __str__(self):
         return self.heading
+
+
+class CoverTemplate(models.Model):
+    """An organisation's cover report: a built-in layout, or its own sections (reports/covers.py)."""
+
+    organisation = models.OneToOneField(Organisation, on_delete=models.CASCADE, related_name="cover_template")
+    layout = models.CharField(max_length=20, choices=covers.BUILTIN_CHOICES, default=covers.DEFAULT)
+    sections = models.JSONField(
+        default=list,
+        blank=True,
+        help_text='Its own sections, in order, instead of the layout\'s: [{"key", "heading", "series"}].',
+    )
+
+    def __str__(self):
+        return f"Cover template of {self.organisation}"
+
+    def clean(self):
+        try:
+            slots = [covers.Slot.from_dict(entry) for entry in self.sections or []]
+        except (KeyError, TypeError, AttributeError) as error:
+            raise ValidationError({"sections": f"Each section needs a key and a heading ({error})."}) from error
+        if any(slot.series not in ("main", "body") for slot in slots):
+            raise ValidationError({"sections": 'A section\'s series is "main" or "body".'})
+        keys = [slot.key for slot in slots]
+        if len(keys) != len(set(keys)):
+            raise ValidationError({"sections": "Each section key appears once."})
+
+    @classmethod
+    def slots_for(cls, plan):
+        """The slots of the plan's organisation's cover template (or its parent's), else the default layout."""
+        owner = plan.owner
+        for organisation in (owner, getattr(owner, "parent", None)):
+            if organisation is not None:
+                template = cls.objects.filter(organisation=organisation).first()
+                if template:
+                    return template.slots()
+        return covers.BUILTIN[covers.DEFAULT]
+
+    def slots(self):
+        if self.sections:
+            return [covers.Slot.from_dict(entry) for entry in self.sections]
+        return covers.BUILTIN[self.layout]
 
 
 class RenderJob(models.Model):
@@ -339,3 +383,41 @@ class ImportJob(models.Model):
     @property
     def busy(self):
         return self.state in (self.State.QUEUED, self.State.RUNNING)
+
+
+def _public_slug():
+    import secrets
+
+    return secrets.token_urlsafe(12)
+
+
+class PackPublication(models.Model):
+    """A committee pack published to the plan's public page, as at its snapshot: the PDF as built
+    then, at a stable URL with a random slug. Withdrawn, its URL answers 404; nothing is deleted."""
+
+    pack = models.ForeignKey(CommitteePack, on_delete=models.CASCADE, related_name="publications")
+    slug = models.SlugField(max_length=40, unique=True, default=_public_slug, editable=False)
+    snapshot = models.ForeignKey("Snapshot", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    pdf = models.FileField(upload_to="published/%Y/%m/")
+    pages = models.PositiveIntegerField(default=0)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    published_at = models.DateTimeField(default=timezone.now)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+
+    def __str__(self):
+        return f"{self.pack} (published {self.published_at:%d %b %Y})"
+
+    @property
+    def is_live(self):
+        return self.withdrawn_at is None
+
+    def get_absolute_url(self):
+        return reverse("reports:public_pack", args=[self.slug])

@@ -75,7 +75,7 @@ def render_parts_pdf(parts, title, *, council, workers=2, on_progress=None):
             if on_progress:
                 pages = sum(len(sizes) for _, sizes in results.values())
                 on_progress(f"Laid out {done} of {len(documents)} pieces ({pages} pages so far)", pages)
-        return _join(documents, results, council)
+        return _join(documents, results, council, title)
     context = multiprocessing.get_context("spawn")  # no forked copies of database connections
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
         # Longest first, so the cores finish together.
@@ -87,12 +87,16 @@ def render_parts_pdf(parts, title, *, council, workers=2, on_progress=None):
             if on_progress:
                 pages = sum(len(sizes) for _, sizes in results.values())
                 on_progress(f"Laid out {done} of {len(documents)} pieces ({pages} pages so far)", pages)
-    return _join(documents, results, council)
+    return _join(documents, results, council, title)
 
 
-def _join(documents, results, council):
-    """Join the pieces' PDFs in order and stamp the running header and footer on every page."""
+def _join(documents, results, council, title):
+    """Join the pieces' PDFs in order and stamp the running header and footer on every page.
+
+    pypdf keeps the bookmarks but drops each piece's structure tree: the result is not a tagged
+    PDF (packs are laid out in one tagged pass instead); it keeps the language and title."""
     from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import NameObject, TextStringObject
 
     writer = PdfWriter()
     stamps = []
@@ -103,6 +107,8 @@ def _join(documents, results, council):
     overlay = PdfReader(io.BytesIO(stamp_overlay(stamps, council)))
     for page, stamp in zip(writer.pages, overlay.pages, strict=True):
         page.merge_page(stamp)
+    writer.add_metadata({"/Title": title})
+    writer._root_object[NameObject("/Lang")] = TextStringObject("en-GB")
     output = io.BytesIO()
     writer.write(output)
     return output.getvalue(), len(stamps)

@@ -14,7 +14,7 @@ import datetime
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, Prefetch, Q
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
 from django.db.models.functions import Coalesce
 
 from milestones.filters import MilestoneFilter
@@ -22,7 +22,8 @@ from milestones.models import Milestone, SlippageRecord
 from milestones.querysets import judged_on
 from milestones.status import Status, status_flags
 
-# A milestone is listed in the exception report when it is not on track or overdue (both sources).
+# A milestone is listed in the exception report when it is not on track or overdue (both sources),
+# or when it has an open exception record (see MilestoneRows.exception_rule).
 EXCEPTION = Q(current_status=Status.NOT_ON_TRACK) | Q(is_overdue=True)
 
 
@@ -222,6 +223,16 @@ class MilestoneRows:
     def queryset(self):
         """The matching milestones (live, or frozen rows), in report order."""
         return self.ordered(self.filterset.qs)
+
+    def exception_rule(self):
+        """The exception report's rule, in SQL on either source: not on track, overdue, or with an
+        open exception record (its latest record, while the milestone is not achieved; e.g. a
+        milestone back on track whose revised date is still to be met)."""
+        if self.snapshot:
+            has_record = Q(exception__isnull=False)
+        else:
+            has_record = Q(Exists(SlippageRecord.objects.filter(milestone=OuterRef("pk"))))
+        return EXCEPTION | (has_record & ~Q(current_status=Status.ACHIEVED))
 
     def ordered(self, queryset, *first):
         return queryset.order_by(*first, self.names["ref"], "order", "id")

@@ -169,12 +169,15 @@ def pack_document_load(document: dict, created_by=None):
             "report_title",
             "report_of",
             "contact_officer",
+            "agenda_item",
+            "signed_by",
             "wards_affected",
             "report_for",
             "purpose",
             "recommendations",
             "reasons",
             "summary",
+            "background_papers",
         )
     }
     fields.update(
@@ -189,5 +192,49 @@ def pack_document_load(document: dict, created_by=None):
         pack = pack_update(actor=None, pack=pack, **fields)
     pack.sections.all().delete()
     for n, section in enumerate(document.get("sections", []), start=1):
-        pack_section_create(actor=None, pack=pack, order=n, **{k: section[k] for k in ("heading", "body", "placement")})
+        fields = {k: section[k] for k in ("heading", "body", "placement")}
+        pack_section_create(actor=None, pack=pack, order=n, slot=section.get("slot", ""), **fields)
     return pack
+
+
+# --- publishing a pack ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def pack_publish(*, actor, pack):
+    """Publish the pack, as at its snapshot, to the plan's public page: its latest PDF (built since
+    the pack was last edited) is copied to a publication with a random, stable URL. The PDF is never
+    built in the request: build it first (render_job_start)."""
+    from django.core.files.base import ContentFile
+
+    from .models import PackPublication
+    from .snapshots import current_snapshot
+
+    permission_check(actor, "plans.change_plan", pack.plan)
+    job = (
+        RenderJob.objects.filter(
+            pack=pack, state=RenderJob.State.DONE, as_at__isnull=True, created_at__gte=pack.updated_at
+        )
+        .exclude(pdf="")
+        .order_by("-created_at")
+        .first()
+    )
+    if job is None:
+        raise ValidationError("Build the pack's PDF first (it must be built since the pack was last edited).")
+    publication = PackPublication(
+        pack=pack, snapshot=current_snapshot(pack.plan, pack.as_at), pages=job.pages, published_by=actor
+    )
+    with job.pdf.open("rb") as source:
+        publication.pdf.save(job.filename, ContentFile(source.read()), save=False)
+    publication.save()
+    return publication
+
+
+@transaction.atomic
+def pack_withdraw(*, actor, publication):
+    """Withdraw a publication: its public URL answers 404 from now on (the record is kept)."""
+    permission_check(actor, "plans.change_plan", publication.pack.plan)
+    if publication.withdrawn_at is None:
+        publication.withdrawn_at, publication.withdrawn_by = timezone.now(), actor
+        publication.save(update_fields=["withdrawn_at", "withdrawn_by"])
+    return publication

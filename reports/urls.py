@@ -35,4 +35,9 @@ urlpatterns = [
     path("packs/<int:pk>/pdf/", views.PackPdfStartView.as_view(), name="pack_pdf"),
     path("packs/<int:pack_pk>/sections/new/", views.PackSectionCreateView.as_view(), name="section_create"),
     path("pack-sections/<int:pk>/edit/", views.PackSectionUpdateView.as_view(), name="section_edit"),
+    path("packs/<int:pk>/publish/", views.PackPublishView.as_view(), name="pack_publish"),
+    path("publications/<int:pk>/withdraw/", views.PublicationWithdrawView.as_view(), name="publication_withdraw"),
+    # Public: a plan's published packs, and each at its stable URL (nothing else of a plan is public).
+    path("public/plans/<int:pk>/", views.PublicPlanView.as_view(), name="public_plan"),
+    path("public/packs/<slug:slug>.pdf", views.PublicPackView.as_view(), name="public_pack"),
 ]

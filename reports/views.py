@@ -5,10 +5,13 @@ from collections import Counter
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.db.models import Count
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.utils.decorators import method_decorator
+from django.utils.http import http_date
 from django.views import View
 from django.views.generic import CreateView, DetailView, FormView, ListView, TemplateView, UpdateView
 
@@ -23,7 +26,7 @@ from safeguarding.filenames import download_filename
 
 from . import dashboard, data, import_jobs, registry, rendering, services, transfer
 from .forms import CommitteePackForm, ImportMappingForm, PackSectionForm, PlanImportForm, SnapshotTakeForm
-from .models import CommitteePack, ImportJob, PackSection, RenderJob, Snapshot
+from .models import CommitteePack, ImportJob, PackPublication, PackSection, RenderJob, Snapshot
 from .snapshots import SnapshotExists, current_snapshot, snapshot_choices, snapshot_create
 
 
@@ -522,4 +525,73 @@ class PlanExportView(View):
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+
+
+# --- publishing ----------------------------------------------------------------------------------
+
+
+class PackPublishView(View):
+    def post(self, request, pk):
+        pack = get_object_or_404(CommitteePack.objects.select_related("plan"), pk=pk)
+        check_plan_permission(request, pack, "plans.change_plan")
+        try:
+            publication = services.pack_publish(actor=request.user, pack=pack)
+        except ValidationError as refused:
+            messages.error(request, " ".join(refused.messages))
+            return redirect(pack)
+        messages.success(request, f"Published at {request.build_absolute_uri(publication.get_absolute_url())}")
+        return redirect(pack)
+
+
+class PublicationWithdrawView(View):
+    def post(self, request, pk):
+        publication = get_object_or_404(PackPublication.objects.select_related("pack__plan"), pk=pk)
+        check_plan_permission(request, publication.pack, "plans.change_plan")
+        services.pack_withdraw(actor=request.user, publication=publication)
+        messages.success(request, "Withdrawn: its public address no longer answers.")
+        return redirect(publication.pack)
+
+
+PUBLIC_CACHE = "public, max-age=3600"
+
+
+@method_decorator(login_not_required, name="dispatch")
+class PublicPlanView(TemplateView):
+    """A plan's public page: its published packs and nothing else (404 while none is published)."""
+
+    template_name = "reports/public_plan.html"
+
+    def get_context_data(self, **kwargs):
+        publications = list(
+            PackPublication.objects.filter(pack__plan_id=self.kwargs["pk"], withdrawn_at__isnull=True)
+            .select_related("pack__plan")
+            .order_by("-pack__meeting_date", "-published_at")
+        )
+        if not publications:
+            raise Http404("Nothing published")
+        return {**super().get_context_data(**kwargs), "plan": publications[0].pack.plan, "publications": publications}
+
+    def render_to_response(self, context, **kwargs):
+        response = super().render_to_response(context, **kwargs)
+        response["Cache-Control"] = "public, max-age=300"
+        return response
+
+
+@method_decorator(login_not_required, name="dispatch")
+class PublicPackView(View):
+    """A published pack's PDF at its stable public URL; 404 once withdrawn."""
+
+    def get(self, request, slug):
+        publication = get_object_or_404(
+            PackPublication.objects.select_related("pack"), slug=slug, withdrawn_at__isnull=True
+        )
+        response = FileResponse(
+            publication.pdf.open("rb"),
+            filename=download_filename(f"{publication.pack.meeting} {publication.pack.meeting_date:%Y-%m-%d}", ".pdf"),
+            content_type="application/pdf",
+        )
+        response["Cache-Control"] = PUBLIC_CACHE
+        response["Last-Modified"] = http_date(publication.published_at.timestamp())
+        response["X-Robots-Tag"] = "noarchive"
         return response

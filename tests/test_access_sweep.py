@@ -19,7 +19,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from milestones.models import SlippageRecord
 from plans import roles
 from plans.models import GlossaryTerm, Organisation, PlanApproval, PlanVersion
-from reports.models import CommitteePack, PackSection, RenderJob
+from reports.models import CommitteePack, PackPublication, PackSection, RenderJob
 from reports.snapshots import snapshot_create
 
 from .factories import (
@@ -124,6 +124,11 @@ URL_OBJECTS = {
     "reports:pack_pdf": {"pk": "pack"},
     "reports:section_create": {"pack_pk": "pack"},
     "reports:section_edit": {"pk": "section"},
+    "reports:pack_publish": {"pk": "pack"},
+    "reports:publication_withdraw": {"pk": "publication"},
+    # Public by design (published packs only, no sign-in): tested in tests/reports/test_publishing.py.
+    "reports:public_plan": None,
+    "reports:public_pack": None,
     # The JSON API (tests/api/): the same plans, by session here (by token in tests/api/test_isolation.py).
     "api:api-root": {},
     "api:organisation-list": {},
@@ -230,6 +235,7 @@ def council(name, marker=""):
         appendices=["milestones"],
     )
     section = PackSection.objects.create(pack=pack, heading=f"{marker or name} section", body="text")
+    publication = PackPublication.objects.create(pack=pack, pdf="published/forged.pdf")
     snapshot = snapshot_create(plan=plan, period=datetime.date(2009, 9, 1), kind="monthly")
     from recommendations.models import Recommendation, Source
 
@@ -267,6 +273,7 @@ def council(name, marker=""):
         "commentary": commentary,
         "pack": pack,
         "section": section,
+        "publication": publication,
         "snapshot": snapshot,
         "job": job,
         "membership": membership,

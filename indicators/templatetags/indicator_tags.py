@@ -47,3 +47,13 @@ def period_figure(indicator, row):
     if row.no_data or row.value is None:
         return format_html('<span class="text-body-secondary">{}</span>', "No data")
     return indicator.format_value(row.value)
+
+
+@register.filter
+def chart_description(svg):
+    """A chart's text alternative: its <desc> (the figures it plots), for the tagged PDF and screen readers."""
+    import re
+    from html import unescape
+
+    match = re.search(r"<desc>(.*?)</desc>", str(svg or ""), re.S)
+    return unescape(match.group(1)) if match else ""

@@ -1,3 +1,4 @@
+import datetime
 import functools
 
 from django import template
@@ -104,6 +105,17 @@ def milestone_cells(m):
 def note_month_label(value):
     """'Reported for Oct 2009' (or that no month is recorded)."""
     return f"Reported for {dates.month_label(value)}" if value else "Reporting month not recorded"
+
+
+@register.filter
+def record_date(value):
+    """A revised completion date as an exception record gives it: a month-end date as the month
+    ("Nov 2009", as the council writes "Nov-09"), any other day in full ("16 Nov 2009")."""
+    if not value:
+        return ""
+    if (value + datetime.timedelta(days=1)).day == 1:
+        return value.strftime("%b %Y")
+    return value.strftime("%d %b %Y")
 
 
 @register.filter

@@ -35,7 +35,8 @@ def test_dashboard_counts_overdue_due_soon_and_exceptions(demo):
     assert all(m.is_overdue for m in board.overdue) and board.overdue_count == len(board.overdue) == 5
     soon = [(m.revised_due_date or m.due_date) for m in board.due_soon]
     assert soon and all(datetime.date(2009, 11, 4) <= day <= datetime.date(2010, 1, 3) for day in soon)
-    assert len(board.exceptions.rows) == 12 + 5  # not on track, and overdue (on track or not started)
+    # not on track, overdue (on track or not started), and 1.15 "Resource plan" (on track, open exception record)
+    assert len(board.exceptions.rows) == 12 + 5 + 1
     assert sum(len(s.rows) for s in board.indicators.sections) == 13
     assert "<svg" in board.status_chart and "Good Practice" in board.status_chart
 

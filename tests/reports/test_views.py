@@ -210,16 +210,18 @@ def test_pack_numbering():
 
 
 def test_cover_sections_follow_the_council_template(pack):
-    headings = [heading for _, heading, _ in pack.cover_sections()]
-    assert headings[:6] == [
-        "Purpose of the report",
+    sections = pack.cover_sections()
+    main = [s.heading for s in sections if s.series == "main"]
+    assert main[:6] == [
+        "Purpose of the report (That is, the decision required)",
         "Introduction by Cabinet Member (if necessary)",
-        "State link(s) with Council Plan Priorities and actions and / or other Strategies",
+        "State link(s) with Council Plan Priorities and actions and / or other Strategies:",
         "Recommendations",
         "Reason for recommendation(s)",
         "Summary",
     ]
-    assert len(headings) == 12  # + "Use of appendices" = 13, as in seed 001
+    assert len(main) == 14  # with "Use of appendices" (13) and Access to Information (14), as in seed 001
+    assert [s.heading for s in sections if s.series == "body"] == ["Background", "Next Steps"]
 
 
 @pytest.mark.parametrize("role", ROLES)

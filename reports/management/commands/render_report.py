@@ -48,7 +48,7 @@ class Command(BaseCommand):
         path = Path(output)
         if format == "html":
             path.write_text(rendering.render_html(parts, title), encoding="utf-8")
-        elif parallel.worth_splitting(parts):
+        elif report != "pack" and parallel.worth_splitting(parts):  # packs: one tagged pass
             content, _ = parallel.render_parts_pdf(parts, title, council=plan_obj.organisation or plan_obj.name)
             path.write_bytes(content)
         else:
