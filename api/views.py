@@ -14,6 +14,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.routers import APIRootView
 
@@ -32,6 +33,7 @@ from . import filters
 from . import serializers as s
 from .errors import PayloadTooLarge
 from .idempotency import idempotent
+from .schema import ApiAutoSchema
 
 UNSAFE = ("POST", "PUT", "PATCH", "DELETE")
 
@@ -54,6 +56,7 @@ class ApiMixin:
     authenticated by DRF (401/403 JSON); write bodies limited to API_MAX_BODY_BYTES."""
 
     csv_name = "rows"
+    schema = ApiAutoSchema()
 
     @classmethod
     def as_view(cls, *args, **kwargs):
@@ -72,8 +75,14 @@ class ApiMixin:
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
         renderer = getattr(response, "accepted_renderer", None)
-        if renderer is not None and renderer.format == "csv" and response.status_code == 200:
-            response["Content-Disposition"] = f'attachment; filename="{self.csv_name}.csv"'
+        if renderer is not None and renderer.format == "csv":
+            if response.status_code >= 400:
+                # An error is JSON ({"detail": ...} or messages by field), as the schema declares, even when
+                # CSV was asked for: a one-cell "table" of an error message is no use to a spreadsheet.
+                response.accepted_renderer = JSONRenderer()
+                response.accepted_media_type = JSONRenderer.media_type
+            elif response.status_code == 200:
+                response["Content-Disposition"] = f'attachment; filename="{self.csv_name}.csv"'
         return response
 
     def visible_plans(self):
@@ -90,6 +99,8 @@ class ApiMixin:
 
 class ApiRoot(ApiMixin, APIRootView):
     """The API's endpoints."""
+
+    schema = None  # not an operation of the schema (as REST framework's own root view)
 
 
 class ReadOnlyViewSet(ApiMixin, viewsets.ReadOnlyModelViewSet):
