@@ -3,6 +3,7 @@ then `plans.view_plan` on the record: another organisation's row is 404); writes
 services (milestones.services.progress_update_create, indicators.services.indicator_value_upsert),
 which check the same django-rules permissions again."""
 
+import re
 from types import SimpleNamespace
 
 from django.conf import settings
@@ -57,6 +58,7 @@ class ApiMixin:
 
     csv_name = "rows"
     schema = ApiAutoSchema()
+    lookup_value_regex = r"[0-9]{1,18}"  # an id the database can hold; any other address is a JSON 404
 
     @classmethod
     def as_view(cls, *args, **kwargs):
@@ -191,7 +193,7 @@ class MilestoneViewSet(RowsMixin, ReadOnlyViewSet):
             request = getattr(self, "request", None)
             wanted = request.query_params.get("snapshot") if request is not None and self.action == "list" else None
             if wanted:
-                if not wanted.isdigit():
+                if not re.fullmatch(r"[0-9]{1,18}", wanted):
                     raise serializers.ValidationError({"snapshot": ["Give a snapshot's id."]})
                 self._snapshot = (
                     Snapshot.objects.filter(pk=wanted, plan__in=self.visible_plans()).select_related("plan").first()
