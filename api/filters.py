@@ -1,6 +1,7 @@
 """Query filters. Ids (plan, theme, lead...) that are not in your plans simply match nothing."""
 
 import django_filters as filters
+from django import forms
 
 from indicators.models import Indicator, IndicatorValue
 from milestones.models import Milestone, ProgressUpdate, SlippageRecord
@@ -9,10 +10,23 @@ from plans.models import Action, Person, Theme
 from reports.models import Snapshot, SnapshotMilestone
 
 UPDATED_SINCE = "Only rows recorded at or after this moment (ISO 8601)"
+MAX_ID = 2**63 - 1  # the largest id a database column holds (bigint; SQLite's INTEGER)
+
+
+class IdFilter(filters.NumberFilter):
+    """A row's id: a whole number a database id column can hold (else 400), not any decimal: a larger
+    number reached the database and failed there (a 500 on SQLite, found by the schema fuzzing)."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", -MAX_ID)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(*args, **kwargs)
 
 
 class PlanFilter(filters.FilterSet):
-    plan = filters.NumberFilter(field_name="plan")
+    plan = IdFilter(field_name="plan")
 
 
 class ThemeFilter(PlanFilter):
@@ -22,8 +36,8 @@ class ThemeFilter(PlanFilter):
 
 
 class ActionFilter(PlanFilter):
-    theme = filters.NumberFilter(field_name="theme")
-    action_lead = filters.NumberFilter(field_name="action_lead")
+    theme = IdFilter(field_name="theme")
+    action_lead = IdFilter(field_name="action_lead")
     ref = filters.CharFilter(field_name="ref")
 
     class Meta:
@@ -34,11 +48,11 @@ class ActionFilter(PlanFilter):
 class MilestoneFilter(filters.FilterSet):
     """The plan page's filters: theme, action lead, milestone lead, agency, status, overdue, due between."""
 
-    plan = filters.NumberFilter(field_name="action__plan")
-    action = filters.NumberFilter(field_name="action")
-    theme = filters.NumberFilter(field_name="action__theme")
-    action_lead = filters.NumberFilter(field_name="action__action_lead")
-    lead = filters.NumberFilter(field_name="lead")
+    plan = IdFilter(field_name="action__plan")
+    action = IdFilter(field_name="action")
+    theme = IdFilter(field_name="action__theme")
+    action_lead = IdFilter(field_name="action__action_lead")
+    lead = IdFilter(field_name="lead")
     agency = filters.ChoiceFilter(field_name="lead__agency", choices=Person.Agency.choices)
     status = filters.ChoiceFilter(field_name="current_status", choices=Status.choices, label="Current status")
     overdue = filters.BooleanFilter(field_name="is_overdue", label="Overdue")
@@ -54,10 +68,10 @@ class SnapshotMilestoneFilter(filters.FilterSet):
     """The same filters on a snapshot's rows, which hold names: an id is matched by its name, as the
     reports do (reports.data.filter_frozen)."""
 
-    plan = filters.NumberFilter(field_name="snapshot__plan")
-    theme = filters.NumberFilter(method="by_name", label="Theme")
-    action_lead = filters.NumberFilter(method="by_name", label="Action lead")
-    lead = filters.NumberFilter(method="by_name", label="Milestone lead")
+    plan = IdFilter(field_name="snapshot__plan")
+    theme = IdFilter(method="by_name", label="Theme")
+    action_lead = IdFilter(method="by_name", label="Action lead")
+    lead = IdFilter(method="by_name", label="Milestone lead")
     agency = filters.ChoiceFilter(field_name="lead_agency", choices=Person.Agency.choices)
     status = filters.ChoiceFilter(field_name="status", choices=Status.choices)
     overdue = filters.BooleanFilter(field_name="is_overdue")
@@ -75,8 +89,8 @@ class SnapshotMilestoneFilter(filters.FilterSet):
 
 
 class ProgressUpdateFilter(filters.FilterSet):
-    plan = filters.NumberFilter(field_name="milestone__action__plan")
-    milestone = filters.NumberFilter(field_name="milestone")
+    plan = IdFilter(field_name="milestone__action__plan")
+    milestone = IdFilter(field_name="milestone")
     status = filters.ChoiceFilter(choices=Status.choices)
     source = filters.ChoiceFilter(choices=ProgressUpdate.Source.choices)
     updated_since = filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte", label=UPDATED_SINCE)
@@ -87,8 +101,8 @@ class ProgressUpdateFilter(filters.FilterSet):
 
 
 class ExceptionFilter(filters.FilterSet):
-    plan = filters.NumberFilter(field_name="milestone__action__plan")
-    milestone = filters.NumberFilter(field_name="milestone")
+    plan = IdFilter(field_name="milestone__action__plan")
+    milestone = IdFilter(field_name="milestone")
     updated_since = filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte", label=UPDATED_SINCE)
 
     class Meta:
@@ -97,7 +111,7 @@ class ExceptionFilter(filters.FilterSet):
 
 
 class IndicatorFilter(PlanFilter):
-    section = filters.NumberFilter(field_name="section")
+    section = IdFilter(field_name="section")
     code = filters.CharFilter(field_name="code")
 
     class Meta:
@@ -106,8 +120,8 @@ class IndicatorFilter(PlanFilter):
 
 
 class IndicatorValueFilter(filters.FilterSet):
-    plan = filters.NumberFilter(field_name="indicator__plan")
-    indicator = filters.NumberFilter(field_name="indicator")
+    plan = IdFilter(field_name="indicator__plan")
+    indicator = IdFilter(field_name="indicator")
     period_from = filters.DateFilter(field_name="period", lookup_expr="gte")
     period_to = filters.DateFilter(field_name="period", lookup_expr="lte")
     updated_since = filters.IsoDateTimeFilter(field_name="entered_at", lookup_expr="gte", label=UPDATED_SINCE)

@@ -9,6 +9,8 @@ from plans import roles
 from plans.models import Organisation, Person, Plan, Theme
 from safeguarding import dates
 
+from .filters import MAX_ID
+
 DECIMAL = {"max_digits": 12, "decimal_places": 3, "coerce_to_string": True, "allow_null": True}
 
 
@@ -159,7 +161,7 @@ class ProgressUpdateSerializer(serializers.Serializer):
 
 
 class ProgressUpdateInputSerializer(serializers.Serializer):
-    milestone = serializers.IntegerField()
+    milestone = serializers.IntegerField(min_value=1, max_value=MAX_ID)
     reporting_month = MonthField(required=False, help_text="Default: the current month")
     status = serializers.ChoiceField(choices=Status.choices)
     note = serializers.CharField(required=False, allow_blank=True, default="", trim_whitespace=False)
@@ -210,7 +212,9 @@ class IndicatorValueInputSerializer(serializers.Serializer):
     """A period's figure: a value, or a numerator and denominator, or no_data. The figures not
     given are cleared: the request is the whole figure for the period."""
 
-    indicator = serializers.IntegerField(required=False, help_text="Required to create (POST)")
+    indicator = serializers.IntegerField(
+        required=False, min_value=1, max_value=MAX_ID, help_text="Required to create (POST)"
+    )
     period = MonthField(required=False, help_text="Required to create (POST); PUT may move the figure")
     value = serializers.DecimalField(max_digits=12, decimal_places=3, required=False, allow_null=True, default=None)
     numerator = serializers.DecimalField(max_digits=12, decimal_places=3, required=False, allow_null=True, default=None)

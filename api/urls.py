@@ -1,5 +1,7 @@
-from django.contrib.auth.decorators import login_required
-from django.urls import include, path
+from django.contrib.auth.decorators import login_not_required, login_required
+from django.http import JsonResponse
+from django.urls import include, path, re_path
+from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
@@ -34,9 +36,18 @@ class DocsView(SpectacularSwaggerSplitView):
         return login_required(super().as_view(**initkwargs))
 
 
+@csrf_exempt  # writes nothing: a token client's PUT to a wrong address gets the 404, not a CSRF page
+@login_not_required
+def not_found(request, rest=""):
+    """Any other /api/v1/ address (an id that is not a number, a misspelt list): JSON 404 like the rest of
+    the API, not the site's HTML page."""
+    return JsonResponse({"detail": "Not found."}, status=404)
+
+
 app_name = "api"
 urlpatterns = [
     path("v1/", include(router.urls)),
+    re_path(r"^v1/(?P<rest>.*)$", not_found),
     path("schema/", SchemaView.as_view(), name="schema"),
     path("docs/", DocsView.as_view(url_name="api:schema"), name="docs"),
     path("tokens/", web.TokenListView.as_view(), name="tokens"),

@@ -3,6 +3,7 @@ then `plans.view_plan` on the record: another organisation's row is 404); writes
 services (milestones.services.progress_update_create, indicators.services.indicator_value_upsert),
 which check the same django-rules permissions again."""
 
+import re
 from types import SimpleNamespace
 
 from django.conf import settings
@@ -14,6 +15,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.routers import APIRootView
 
@@ -32,6 +34,7 @@ from . import filters
 from . import serializers as s
 from .errors import PayloadTooLarge
 from .idempotency import idempotent
+from .schema import ApiAutoSchema
 
 UNSAFE = ("POST", "PUT", "PATCH", "DELETE")
 
@@ -54,6 +57,8 @@ class ApiMixin:
     authenticated by DRF (401/403 JSON); write bodies limited to API_MAX_BODY_BYTES."""
 
     csv_name = "rows"
+    schema = ApiAutoSchema()
+    lookup_value_regex = r"[0-9]{1,18}"  # an id the database can hold; any other address is a JSON 404
 
     @classmethod
     def as_view(cls, *args, **kwargs):
@@ -72,8 +77,14 @@ class ApiMixin:
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
         renderer = getattr(response, "accepted_renderer", None)
-        if renderer is not None and renderer.format == "csv" and response.status_code == 200:
-            response["Content-Disposition"] = f'attachment; filename="{self.csv_name}.csv"'
+        if renderer is not None and renderer.format == "csv":
+            if response.status_code >= 400:
+                # An error is JSON ({"detail": ...} or messages by field), as the schema declares, even when
+                # CSV was asked for: a one-cell "table" of an error message is no use to a spreadsheet.
+                response.accepted_renderer = JSONRenderer()
+                response.accepted_media_type = JSONRenderer.media_type
+            elif response.status_code == 200:
+                response["Content-Disposition"] = f'attachment; filename="{self.csv_name}.csv"'
         return response
 
     def visible_plans(self):
@@ -90,6 +101,8 @@ class ApiMixin:
 
 class ApiRoot(ApiMixin, APIRootView):
     """The API's endpoints."""
+
+    schema = None  # not an operation of the schema (as REST framework's own root view)
 
 
 class ReadOnlyViewSet(ApiMixin, viewsets.ReadOnlyModelViewSet):
@@ -180,7 +193,7 @@ class MilestoneViewSet(RowsMixin, ReadOnlyViewSet):
             request = getattr(self, "request", None)
             wanted = request.query_params.get("snapshot") if request is not None and self.action == "list" else None
             if wanted:
-                if not wanted.isdigit():
+                if not re.fullmatch(r"[0-9]{1,18}", wanted):
                     raise serializers.ValidationError({"snapshot": ["Give a snapshot's id."]})
                 self._snapshot = (
                     Snapshot.objects.filter(pk=wanted, plan__in=self.visible_plans()).select_related("plan").first()
