@@ -124,7 +124,8 @@ class Milestone(VersionedModel):
             return False
         if user.pk in {self.lead.user_id, self.action.action_lead.user_id}:
             return True
-        return self.pk is not None and self.supporting_leads.filter(user_id=user.pk).exists()
+        # .all() uses the page's prefetch of supporting leads when there is one (no query per row).
+        return self.pk is not None and any(person.user_id == user.pk for person in self.supporting_leads.all())
 
 
 class AppendOnlyModel(models.Model):

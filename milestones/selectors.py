@@ -94,7 +94,8 @@ def plan_page(plan: Plan, params=None, page=1) -> PlanPage:
         actions = actions.filter(pk__in=matching.values("action_id"))
     page_obj = Paginator(actions, ACTIONS_PER_PAGE).get_page(page)
     rows = {action.pk: ActionRow(action=action) for action in page_obj}
-    for milestone in matching.filter(action_id__in=list(rows)).order_by("action__ref_sort_key", "order", "id"):
+    page_milestones = matching.filter(action_id__in=list(rows)).prefetch_related("supporting_leads")
+    for milestone in page_milestones.order_by("action__ref_sort_key", "order", "id"):
         rows[milestone.action_id].milestones.append(milestone)
     groups: dict = {}
     for row in rows.values():

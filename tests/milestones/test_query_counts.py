@@ -28,6 +28,15 @@ def test_plan_page_queries_are_bounded(client, users, big_plan, django_assert_ma
     assert sum(len(row.milestones) for group in last.context["page"].themes for row in group.actions) == 50
 
 
+def test_plan_page_queries_are_bounded_for_a_lead(client, users, big_plan, django_assert_max_num_queries):
+    """A lead sees an Update link only where they may update: decided without a query per row
+    (supporting leads come prefetched)."""
+    client.force_login(users["milestone_lead"])
+    with django_assert_max_num_queries(22):
+        response = client.get(reverse("milestones:plan", args=[big_plan.pk]))
+    assert response.status_code == 200
+
+
 def test_filtered_plan_page_queries_are_bounded(client, users, big_plan, django_assert_max_num_queries):
     client.force_login(users["scrutiny_member"])
     with django_assert_max_num_queries(20):
