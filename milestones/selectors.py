@@ -139,7 +139,6 @@ def my_milestones(user) -> MyMilestones:
     milestones = (
         Milestone.objects.led_by(user)
         .filter(action__plan__in=roles.visible_plans(user))
-        .prefetch_related("supporting_leads")
         .with_current_status()
         .with_month_update_flag()
         .with_review_state()
