@@ -74,7 +74,7 @@ def render_parts_pdf(parts, title, *, council, workers=2, on_progress=None):
             results[n] = pdf_worker.layout(html)
             if on_progress:
                 pages = sum(len(sizes) for _, sizes in results.values())
-                on_progress(f"Laid out {done} of {len(documents)} pieces ({pages} pages so far)", pages)
+                on_progress(f"Laid out {done} of {len(documents)} pieces", pages)
         return _join(documents, results, council, title)
     context = multiprocessing.get_context("spawn")  # no forked copies of database connections
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
@@ -86,7 +86,7 @@ def render_parts_pdf(parts, title, *, council, workers=2, on_progress=None):
             results[futures[future]] = future.result()
             if on_progress:
                 pages = sum(len(sizes) for _, sizes in results.values())
-                on_progress(f"Laid out {done} of {len(documents)} pieces ({pages} pages so far)", pages)
+                on_progress(f"Laid out {done} of {len(documents)} pieces", pages)
     return _join(documents, results, council, title)
 
 

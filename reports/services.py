@@ -135,6 +135,19 @@ def pack_update(*, actor, pack, **fields):
 
 
 @transaction.atomic
+def pack_create_from(*, actor, source, **fields):
+    """A new pack for the same plan that starts from `source`: the fields given (as typed on the
+    form, which was filled in from the source), and a copy of each of the source's cover sections."""
+    pack = pack_create(actor=actor, plan=source.plan, **fields)
+    from .models import PackSection
+
+    copied = [f.name for f in PackSection._meta.concrete_fields if f.editable and f.name not in ("id", "pack")]
+    for section in source.sections.all():
+        pack_section_create(actor=actor, pack=pack, **{name: getattr(section, name) for name in copied})
+    return pack
+
+
+@transaction.atomic
 def pack_section_create(*, actor, pack, **fields):
     """A free section of the pack's cover report."""
     from .models import PackSection

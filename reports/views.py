@@ -215,8 +215,33 @@ class PackCreateView(PlanChildMixin, CreateView):
     heading = "New committee pack for {plan}"
     success_message = "Pack saved."
 
+    def source_pack(self):
+        """The pack to start from (?from=<id>, a pack of this plan), if any."""
+        wanted = self.request.GET.get("from", "")
+        if not wanted.isascii() or not wanted.isdigit() or len(wanted) > 12:
+            return None
+        return CommitteePack.objects.filter(plan=self.plan, pk=int(wanted)).prefetch_related("sections").first()
+
+    def get_initial(self):
+        source = self.source_pack()
+        if source is None:
+            return super().get_initial()
+        # Everything but the meeting date and the month reported on, which are this meeting's own.
+        keep = [name for name in self.form_class._meta.fields if name not in ("meeting_date", "as_at")]
+        return {**super().get_initial(), **{name: getattr(source, name) for name in keep}}
+
     def write(self, form):
+        source = self.source_pack()
+        if source is not None:
+            return services.pack_create_from(actor=self.request.user, source=source, **form_data(form))
         return services.pack_create(actor=self.request.user, plan=self.plan, **form_data(form))
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        source = self.source_pack()
+        if source is not None:
+            context["heading"] = f"New committee pack, starting from {source}"
+        return context
 
     def get_success_url(self):
         return self.object.get_absolute_url()
