@@ -185,3 +185,20 @@ def test_a_write_naming_an_id_too_large_is_refused(key):
     response = client.post("/api/v1/progress-updates/", body, content_type="application/json")
     assert response.status_code == 400
     assert "milestone" in response.json()
+
+
+def test_updated_since_with_an_offset_postgresql_refuses_is_compared_in_utc(client):
+    """Found by the fuzzing on PostgreSQL: '+17:01' is valid ISO 8601 but not a PostgreSQL offset."""
+    from django.contrib.auth import get_user_model
+
+    from plans import roles
+    from tests.factories import PlanFactory, UserFactory
+
+    plan = PlanFactory()
+    user = UserFactory(username="tz-reader", role=roles.SCRUTINY_MEMBER, role__plan=plan)
+    client.force_login(user)
+    response = client.get("/api/v1/indicator-values/", {"updated_since": "5120-08-18T15:29:52.810000+17:01"})
+    assert response.status_code == 200
+    response = client.get("/api/v1/progress-updates/", {"updated_since": "0001-01-01T00:00:00+14:00"})
+    assert response.status_code == 400
+    assert get_user_model().objects.filter(username="tz-reader").exists()
