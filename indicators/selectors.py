@@ -33,7 +33,7 @@ def benchmark_lines(benchmarks, year):
     return [charts.Line(f"{b.comparator.name} {b.year_label}", b.value) for b in ordered]
 
 
-def indicator_chart(indicator, values, summary, benchmarks, title=None):
+def indicator_chart(indicator, values, summary, benchmarks, title=None, height=280):
     """The indicator's line chart: its values, the year's target and the benchmarks."""
     points = [(indicator.period_label(v.period), v.value) for v in values]
     target = charts.Line(f"Target {summary.year_label}", summary.target) if summary.target is not None else None
@@ -43,6 +43,7 @@ def indicator_chart(indicator, values, summary, benchmarks, title=None):
         target=target,
         benchmarks=benchmark_lines(benchmarks, summary.year),
         percentage=indicator.is_percentage,
+        height=height,
     )
 
 

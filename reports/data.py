@@ -54,10 +54,30 @@ def _as_at(as_at):
 # Milestone report ----------------------------------------------------------------------------
 
 
+# weasyprint does not repeat a row-spanning cell after a page break, so a long action is laid out in
+# parts of a few milestones, each kept on one page: a page that goes on with an action starts with a
+# part whose action cell reads "(continued)".
+ACTION_PART_ROWS = 5
+
+
+@dataclass
+class ActionPart:
+    milestones: list
+    continued: bool
+
+
 @dataclass
 class ActionBlock:
     action: object
     milestones: list = field(default_factory=list)
+
+    @property
+    def parts(self):
+        """The milestones in parts of ACTION_PART_ROWS (one part for an action no longer than two parts)."""
+        rows = self.milestones
+        if len(rows) <= 2 * ACTION_PART_ROWS:
+            return [ActionPart(rows, False)]
+        return [ActionPart(rows[n : n + ACTION_PART_ROWS], n > 0) for n in range(0, len(rows), ACTION_PART_ROWS)]
 
 
 @dataclass
@@ -182,6 +202,11 @@ def exception_report(plan, *, as_at=None, snapshot=None) -> ExceptionReport:
 # Performance indicator report ----------------------------------------------------------------
 
 
+# Report charts are flatter than the indicator page's (720x280): printed 190 mm wide (labels about
+# 8.2 pt) they are about 61 mm high, so two charts with their headings share an A4 landscape page.
+REPORT_CHART_HEIGHT = 230
+
+
 @dataclass
 class IndicatorSection:
     section: Section
@@ -227,7 +252,13 @@ def indicator_report(plan, *, as_at=None, with_charts=True, snapshot=None) -> In
     for indicator in indicators:
         summary = indicator.summarise(as_at)
         chart = (
-            indicator_chart(indicator, indicator.report_values[-24:], summary, indicator.report_benchmarks)
+            indicator_chart(
+                indicator,
+                indicator.report_values[-24:],
+                summary,
+                indicator.report_benchmarks,
+                height=REPORT_CHART_HEIGHT,
+            )
             if with_charts
             else None
         )
@@ -249,6 +280,7 @@ def frozen_chart(summary):
         target=Line(data["target"][0], Decimal(data["target"][1])) if data["target"] else None,
         benchmarks=[Line(label, Decimal(value)) for label, value in data["benchmarks"]],
         percentage=summary.indicator.unit == "percentage",
+        height=REPORT_CHART_HEIGHT,
     )
 
 

@@ -1,0 +1,79 @@
+"""How the PDFs use the page: indicator charts two to a page, a long action repeated "(continued)"."""
+
+import datetime
+import io
+import math
+import re
+
+import pytest
+from pypdf import PdfReader
+
+from reports import rendering
+from tests.factories import ActionFactory, IndicatorFactory, IndicatorValueFactory, MilestoneFactory, PlanFactory
+
+pytestmark = pytest.mark.django_db
+
+OCT = datetime.date(2009, 10, 1)
+
+
+def squash(text):
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def pdf_pages(parts, title):
+    reader = PdfReader(io.BytesIO(rendering.render_pdf(parts, title)))
+    return [squash(page.extract_text()) for page in reader.pages]
+
+
+def test_indicator_charts_print_two_to_a_page(plan_today):
+    plan = PlanFactory()
+    codes = [f"PI {n:02d}" for n in range(1, 11)]
+    for code in codes:
+        # Titles long enough to take two lines, as the national indicators' do.
+        title = "Percentage of initial assessments for children's social care carried out within 7 working days"
+        indicator = IndicatorFactory(plan=plan, code=code, title=f"{title} of referral, {code}")
+        for month in (6, 7, 8, 9):
+            IndicatorValueFactory(indicator=indicator, period=datetime.date(2009, month, 1), value=40 + month)
+    part = rendering.report_part("indicators", plan, OCT)
+    pages = pdf_pages([part], part.label)
+    first = next(n for n, page in enumerate(pages) if "Indicator charts" in page)
+    chart_pages = [
+        n for n, page in enumerate(pages) if n >= first and any(f"{code} Percentage" in page for code in codes)
+    ]
+    # Every chart printed, in at most ceil(10 / 2) pages (one spare for the heading).
+    assert all(any(f"{code} Percentage" in pages[n] for n in chart_pages) for code in codes)
+    assert len(chart_pages) <= math.ceil(len(codes) / 2) + 1, chart_pages
+
+
+def test_demo_pack_indicator_charts_share_pages(demo):
+    from reports.models import CommitteePack
+
+    pack = CommitteePack.objects.get(plan=demo, meeting="Overview & Scrutiny")
+    parts = rendering.pack_parts(pack)
+    pages = pdf_pages(parts, pack.report_title)
+    (indicators,) = [part.report for part in parts if part.kind == "indicators"]
+    codes = [summary.indicator.code for group in indicators.sections for summary, _ in group.rows]
+    first = next(n for n, page in enumerate(pages) if "Indicator charts" in page)
+    # The charts come last in the pack: every code there, on at most half as many pages (+1).
+    chart_pages = pages[first:]
+    assert all(any(code in page for page in chart_pages) for code in codes)
+    assert len(codes) >= 10
+    assert len(chart_pages) <= math.ceil(len(codes) / 2) + 1, (len(chart_pages), len(codes))
+
+
+def test_long_action_repeats_its_cell_marked_continued(plan_today):
+    plan = PlanFactory()
+    action = ActionFactory(plan=plan, ref="4.07", title="Review every child protection plan")
+    for n in range(40):
+        MilestoneFactory(action=action, description=f"Step {n:02d} of the review", order=n)
+    part = rendering.report_part("milestones", plan, OCT)
+    pages = pdf_pages([part], part.label)
+    rows = [n for n, page in enumerate(pages) if "of the review" in page]
+    assert len(rows) > 1
+    # Every page after the first that goes on with the action starts its rows with the action, continued.
+    for n in rows[1:]:
+        assert "4.07 (continued)" in pages[n], n
+        body = pages[n].split("Milestone Lead", 1)[1]
+        assert body.index("4.07 (continued)") < body.index("of the review"), n
+    text = " ".join(pages)
+    assert all(f"Step {n:02d} of the review" in text for n in range(40))
