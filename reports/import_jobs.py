@@ -9,13 +9,12 @@ job, and confirming writes exactly that, without reading the file's plan sheet a
 
 import datetime
 import logging
-import threading
 import time
 import uuid
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connections, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from milestones import importing
@@ -26,6 +25,7 @@ from plans.models import Plan
 
 from . import transfer
 from .models import ImportJob
+from .runner import run_job
 
 log = logging.getLogger(__name__)
 
@@ -103,23 +103,13 @@ def _queue(job_id):
 
 
 def dispatch(job_id):
-    runner = getattr(settings, "REPORT_JOB_RUNNER", "celery")
-    if runner == "inline":  # tests
-        import_job_execute(job_id)
-    elif runner == "thread":  # embedded default: no broker, still never block the request
-        threading.Thread(target=_run_in_thread, args=(job_id,), daemon=True).start()
-    else:
+    def enqueue():
         # By name, so this module does not import the tasks module that imports it.
         from celery import current_app
 
         current_app.send_task("reports.tasks.import_job_run", args=[job_id])
 
-
-def _run_in_thread(job_id):
-    try:
-        import_job_execute(job_id)
-    finally:
-        connections.close_all()
+    run_job(job_id, execute=import_job_execute, enqueue=enqueue)
 
 
 def _progress(job, text):

@@ -4,17 +4,16 @@ A web request only creates the job; the PDF is laid out by a Celery task (or, in
 embedded default with no broker, a background thread), never inside the request.
 """
 
-import threading
-
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import connections, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from plans.services import fields_assign, instance_save, permission_check
 
 from .jobs import render_job_execute  # also imported from here by its callers
 from .models import RenderJob
+from .runner import run_job
 
 _ACTIVE = (RenderJob.State.QUEUED, RenderJob.State.RUNNING)
 
@@ -80,22 +79,12 @@ def render_job_start(*, plan, kind, requested_by, pack=None, as_at=None, filters
 
 
 def dispatch(job_id):
-    runner = getattr(settings, "REPORT_JOB_RUNNER", "celery")
-    if runner == "inline":  # tests
-        render_job_execute(job_id)
-    elif runner == "thread":  # embedded default: no broker, still never block the request
-        threading.Thread(target=_run_in_thread, args=(job_id,), daemon=True).start()
-    else:
+    def enqueue():
         from .tasks import render_job_run
 
         render_job_run.delay(job_id)
 
-
-def _run_in_thread(job_id):
-    try:
-        render_job_execute(job_id)
-    finally:
-        connections.close_all()  # this thread ends here: its connections would not be reused
+    run_job(job_id, execute=render_job_execute, enqueue=enqueue)
 
 
 # --- committee packs: the one write path --------------------------------------------------------
