@@ -194,13 +194,34 @@ def sparkline_svg(values, *, title, target=None, width=160, height=40):
     return _safe("".join(parts))
 
 
-# Status colours with contrast against white, in the order of the reports' status key.
-STATUS_COLOURS = {"achieved": "#198754", "on_track": "#b58100", "not_on_track": "#b02a37", "not_started": "#6c757d"}
-STATUS_PATTERNS = {"achieved": None, "on_track": "diag", "not_on_track": "cross", "not_started": "dots"}
+# Status colours with contrast against white (the schemes' palette names).
+STATUS_COLOURS = {
+    "green": "#198754",
+    "yellow": "#b58100",
+    "amber": "#c35a00",
+    "red": "#b02a37",
+    "blue": "#0b5ed7",
+    "grey": "#6c757d",
+    "purple": "#6f42c1",
+}
+# White marks laid over the colour, one per status family (see milestones.schemes.PATTERNS).
+PATTERN_MARKS = {
+    "none": '<line x1="0" y1="0" x2="0" y2="6" stroke="#fff" stroke-width="1.5"/>',
+    "hatch": '<path d="M0 0L6 6M6 0L0 6" stroke="#fff" stroke-width="1"/>',
+    "dots": '<circle cx="3" cy="3" r="1.2" fill="#fff"/>',
+    "outline": '<rect x="1" y="1" width="4" height="4" fill="none" stroke="#fff" stroke-width="0.8"/>',
+}
+
+
+def _fill(entry):
+    if entry.pattern == "solid":
+        return STATUS_COLOURS.get(entry.colour, "#6c757d")
+    return f"url(#p-{entry.value})"
 
 
 def stacked_bars_svg(rows, *, statuses, title, width=720):
-    """Horizontal stacked bars, one per row: rows = [(label, {status: count})]; statuses = [(key, label)].
+    """Horizontal stacked bars, one per row: rows = [(label, {status: count})]; statuses = the scheme's
+    SchemeStatus entries (value, label, colour, pattern), in the order of its key.
 
     Each segment carries a pattern as well as a colour, and the counts are written on it,
     so the chart does not depend on colour alone.
@@ -213,19 +234,19 @@ def stacked_bars_svg(rows, *, statuses, title, width=720):
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
         f'role="img" class="status-bars" font-family="sans-serif" font-size="12"><title>{escape(title)}</title>',
         "<defs>",
-        '<pattern id="diag" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">'
-        '<rect width="6" height="6" fill="#b58100"/>'
-        '<line x1="0" y1="0" x2="0" y2="6" stroke="#fff" stroke-width="1.5"/></pattern>',
-        '<pattern id="cross" width="7" height="7" patternUnits="userSpaceOnUse">'
-        '<rect width="7" height="7" fill="#b02a37"/>'
-        '<path d="M0 0L7 7M7 0L0 7" stroke="#fff" stroke-width="1"/></pattern>',
-        '<pattern id="dots" width="6" height="6" patternUnits="userSpaceOnUse">'
-        '<rect width="6" height="6" fill="#6c757d"/><circle cx="3" cy="3" r="1.2" fill="#fff"/></pattern>',
-        "</defs>",
     ]
+    for entry in statuses:
+        if entry.pattern != "solid":
+            turn = ' patternTransform="rotate(45)"' if entry.pattern == "none" else ""
+            parts.append(
+                f'<pattern id="p-{entry.value}" width="6" height="6" patternUnits="userSpaceOnUse"{turn}>'
+                f'<rect width="6" height="6" fill="{STATUS_COLOURS.get(entry.colour, "#6c757d")}"/>'
+                f"{PATTERN_MARKS[entry.pattern]}</pattern>"
+            )
+    parts.append("</defs>")
     x = label_w
-    for key, label in statuses:  # legend
-        fill = f"url(#{STATUS_PATTERNS[key]})" if STATUS_PATTERNS[key] else STATUS_COLOURS[key]
+    for entry in statuses:  # legend
+        label, fill = entry.label, _fill(entry)
         parts.append(f'<rect x="{x}" y="6" width="14" height="14" fill="{fill}"/>')
         parts.append(f'<text x="{x + 18}" y="17">{escape(label)}</text>')
         x += 28 + 7 * len(label)
@@ -233,12 +254,12 @@ def stacked_bars_svg(rows, *, statuses, title, width=720):
         y = top + n * (bar_h + gap)
         parts.append(f'<text x="{label_w - 8}" y="{y + 15}" text-anchor="end">{escape(row_label)}</text>')
         x = label_w
-        for key, label in statuses:
-            count = counts.get(key, 0)
+        for entry in statuses:
+            label, fill = entry.label, _fill(entry)
+            count = counts.get(entry.value, 0)
             if not count:
                 continue
             w = count * scale
-            fill = f"url(#{STATUS_PATTERNS[key]})" if STATUS_PATTERNS[key] else STATUS_COLOURS[key]
             parts.append(
                 f'<rect x="{x:.1f}" y="{y}" width="{w:.1f}" height="{bar_h}" fill="{fill}">'
                 f"<title>{escape(row_label)}: {count} {escape(label)}</title></rect>"

@@ -204,6 +204,8 @@ class ProgressUpdate(AppendOnlyModel):
         errors = {}
         if self.status == Status.NOT_ON_TRACK and not (self.note or "").strip():
             errors["note"] = "Say why the milestone is not on track and what support is needed."
+        elif self.status == Status.AT_RISK and not (self.note or "").strip():
+            errors["note"] = "Say what puts the milestone at risk and what is being done about it."
         if self.reporting_month and self.reporting_month > dates.current_month():
             errors["reporting_month"] = (
                 f"{dates.month_label(self.reporting_month)} is in the future: "

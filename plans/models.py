@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from milestones.schemes import SchemeKind, scheme_for_plan
 from safeguarding import dates
 from safeguarding.text import DESCRIPTION_MAX_LENGTH, LONG_TEXT_MAX_LENGTH, text_errors
 
@@ -114,6 +115,15 @@ class Plan(models.Model):
         choices=GroupLabel.choices,
         default=GroupLabel.THEME,
     )
+    status_scheme = models.CharField(
+        "status scheme",
+        max_length=10,
+        choices=SchemeKind.choices,
+        default=SchemeKind.FOUR,
+        help_text="The words, icons and colours milestones are reported in.",
+    )
+    # Used when the scheme is the plan's own: [{"status": family, "label", "colour", "meaning"}].
+    custom_statuses = models.JSONField("the plan's own status labels", default=list, blank=True)
     # The monthly cycle.
     update_deadline_working_day = models.PositiveSmallIntegerField(
         "update deadline (working day after month end)",
@@ -136,6 +146,11 @@ class Plan(models.Model):
 
     class Meta:
         ordering = ["name"]
+
+    @property
+    def scheme(self):
+        """The status scheme milestones are reported in (milestones.schemes)."""
+        return scheme_for_plan(self)
 
     def __str__(self):
         return self.name

@@ -44,7 +44,7 @@ ROLLUP_ICONS = {
 
 ROLLUP_MEANINGS = {
     RollUp.NOT_COVERED: "No action with milestones answers this recommendation",
-    RollUp.AT_RISK: "At least one milestone is not on track or overdue",
+    RollUp.AT_RISK: "At least one milestone is at risk, not on track or overdue",
     RollUp.NOT_STARTED: "No milestone has started",
     RollUp.ON_TRACK: "Milestones on track or achieved, none at risk",
     RollUp.ACHIEVED: "Every milestone achieved",
@@ -56,7 +56,7 @@ def roll_up(milestones) -> RollUp:
     pairs = [m if isinstance(m, tuple) else (m.current_status, bool(m.is_overdue)) for m in milestones]
     if not pairs:
         return RollUp.NOT_COVERED
-    if any(status == Status.NOT_ON_TRACK or overdue for status, overdue in pairs):
+    if any(status in (Status.NOT_ON_TRACK, Status.AT_RISK) or overdue for status, overdue in pairs):
         return RollUp.AT_RISK
     statuses = {status for status, _ in pairs}
     if statuses == {Status.ACHIEVED}:

@@ -95,7 +95,9 @@ def dashboard(plan, *, as_at=None, snapshot=None, filters=None) -> Dashboard:
         indicators=indicators,
         status_chart=stacked_bars_svg(
             [(entry.theme.name, entry.counts) for entry in theme_counts],
-            statuses=[(s.value, s.label) for s in Status],
+            statuses=data.scheme_for(plan, snapshot).key(
+                shown=[status for entry in theme_counts for status, n in entry.counts.items() if n]
+            ),
             title=f"Milestones by status for each {plan.group_label.lower()}",
         ),
         judged_on=judged_on,

@@ -43,6 +43,13 @@ class ReportHeader:
         return self.plan.organisation or self.plan.name
 
 
+def scheme_for(plan, snapshot=None):
+    """The status scheme a page shows: the snapshot's as it was taken, else the plan's own."""
+    if snapshot is not None and snapshot.status_scheme:
+        return snapshot.scheme
+    return plan.scheme
+
+
 def header(plan, title, as_at, snapshot=None):
     return ReportHeader(plan=plan, title=title, as_at=as_at, generated_on=dates.today(), snapshot=snapshot)
 

@@ -7,6 +7,7 @@ from simple_history.models import HistoricalRecords
 
 from milestones.models import AppendOnlyModel
 from milestones.querysets import AppendOnlyQuerySet
+from milestones.schemes import StatusScheme
 from plans.models import Organisation, Plan
 from safeguarding import dates
 from safeguarding.filenames import download_filename
@@ -234,6 +235,8 @@ class Snapshot(AppendOnlyModel):
     taken_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True)
     by_schedule = models.BooleanField(default=False)
     retake_of = models.OneToOneField("self", on_delete=models.PROTECT, null=True, blank=True, related_name="retaken_by")
+    # The plan's status scheme when taken (milestones.schemes.StatusScheme.as_json), so the month reads as shown.
+    status_scheme = models.JSONField(default=dict, blank=True)
 
     objects = AppendOnlyQuerySet.as_manager()
 
@@ -242,6 +245,10 @@ class Snapshot(AppendOnlyModel):
 
     def __str__(self):
         return f"{self.get_kind_display()} snapshot, {dates.month_long_label(self.period)}"
+
+    @property
+    def scheme(self):
+        return StatusScheme.from_json(self.status_scheme)
 
     def get_absolute_url(self):
         return reverse("reports:snapshot", args=[self.pk])

@@ -71,6 +71,7 @@ def snapshot_create(*, plan, period, kind, taken_by=None, by_schedule=False, ret
         by_schedule=by_schedule,
         retake_of=existing,
         taken_at=taken_at or timezone.now(),
+        status_scheme=plan.scheme.as_json(),
     )
     # Judged as the reports judge it (milestones.querysets.overdue_rule), on the day taken
     # if that is before the month's end, with the re-plans recorded by then.

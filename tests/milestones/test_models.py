@@ -119,4 +119,4 @@ def test_update_for_a_future_month_is_refused(plan_today):
 
 def test_statuses_have_distinct_icons_and_words():
     assert len({s.icon for s in Status}) == len(Status)
-    assert [s.label for s in Status] == ["Achieved", "On track", "Not on track", "Not started"]
+    assert [s.label for s in Status] == ["Achieved", "On track", "At risk", "Not on track", "Not started"]
