@@ -64,4 +64,5 @@ def generated_plan_create(*, milestones=2000, per_action=5, themes=5, name="Gene
         for i, milestone in enumerate(milestone_rows)
         if STATUS_CYCLE[i % 4]
     )
+    Milestone.objects.filter(action__plan=plan).refresh_reported()  # bulk_create skips ProgressUpdate.save()
     return plan

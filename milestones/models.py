@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -17,6 +17,17 @@ from safeguarding.text import (
 
 from .querysets import AppendOnlyError, AppendOnlyQuerySet, MilestoneQuerySet, ProgressUpdateQuerySet
 from .status import Status, status_flags
+
+
+# Milestone fields holding its latest progress update (querysets.CURRENT_NAMES maps them to the names pages read).
+REPORTED_FIELDS = (
+    "reported_status",
+    "reported_note",
+    "reported_month",
+    "reported_status_reason",
+    "reported_update",
+    "reported_at",
+)
 
 
 class Milestone(VersionedModel):
@@ -45,12 +56,31 @@ class Milestone(VersionedModel):
     )
     order = models.PositiveIntegerField(default=0)
 
+    # The latest progress update's status, note and month, stored so the live pages read them
+    # without a subquery per row. Derived: written only by MilestoneQuerySet.refresh_reported,
+    # in the transaction that writes the update; never by a milestone edit (see save()).
+    reported_status = models.CharField(
+        "status as last reported", max_length=20, default=Status.NOT_STARTED.value, editable=False
+    )
+    reported_note = models.TextField("latest progress note", blank=True, editable=False)
+    reported_month = models.DateField("month last reported on", null=True, blank=True, editable=False)
+    reported_status_reason = models.TextField(blank=True, editable=False)
+    reported_update = models.ForeignKey(
+        "ProgressUpdate", on_delete=models.SET_NULL, null=True, blank=True, editable=False, related_name="+"
+    )
+    reported_at = models.DateTimeField("last updated", null=True, blank=True, editable=False)
+
     objects = MilestoneQuerySet.as_manager()
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=list(REPORTED_FIELDS))
 
     class Meta:
         ordering = ["action__ref_sort_key", "order", "id"]
+        indexes = [
+            # My milestones (a lead's, by status) and the plan page's status filter and counts.
+            models.Index(fields=["lead", "reported_status"], name="milestone_lead_status"),
+            models.Index(fields=["action", "reported_status"], name="milestone_action_status"),
+        ]
 
     def __str__(self):
         return self.description
@@ -67,6 +97,11 @@ class Milestone(VersionedModel):
             raise ValidationError(
                 "The original due date cannot be changed once set; record a revised due date instead."
             )
+        if not self._state.adding and kwargs.get("update_fields") is None and not kwargs.get("force_insert"):
+            # An edit opened before a progress update must not write back the stale reported_* fields.
+            kwargs["update_fields"] = [
+                f.name for f in self._meta.concrete_fields if not f.primary_key and f.name not in REPORTED_FIELDS
+            ]
         super().save(*args, **kwargs)
         self._loaded_due_date = self.due_date
 
@@ -223,10 +258,14 @@ class ProgressUpdate(AppendOnlyModel):
         if errors:
             raise ValidationError(errors)
 
+    @transaction.atomic
     def save(self, *args, **kwargs):
         if self.reporting_month:
             self.reporting_month = self.reporting_month.replace(day=1)
         super().save(*args, **kwargs)
+        # In the same transaction: the milestone's stored current state follows its updates.
+        # (bulk_create skips save(): the bulk services call refresh_reported themselves.)
+        Milestone.objects.filter(pk=self.milestone_id).refresh_reported()
 
     @property
     def month_label(self):

@@ -1,12 +1,15 @@
 """Reusable queries for milestones: current status, overdue, whose milestones.
 
 A milestone's current status is its latest progress update's (latest reporting
-month, then latest entry), computed in the database with subqueries so a page
-of any size costs the same number of queries.
+month, then latest entry, then latest id: ProgressUpdateQuerySet.latest_first).
+Live, it is read from the milestone's own row (the `reported_*` fields, kept by
+refresh_reported() whenever an update is written); as at an earlier month, or for a
+snapshot, it is computed with subqueries. Either way a page of any size costs the
+same number of queries.
 """
 
-from django.db import models
-from django.db.models import Case, Exists, OuterRef, Q, Subquery, Value, When
+from django.db import models, transaction
+from django.db.models import Case, Exists, F, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 
 from safeguarding import dates
@@ -55,7 +58,57 @@ class ProgressUpdateQuerySet(AppendOnlyQuerySet):
         return self.order_by("-reporting_month", "-created_at", "-id")
 
 
+def latest_update_columns(as_at=None):
+    """The latest update's columns, as subqueries on a milestone (OuterRef "pk"), by the name of the
+    milestone field that stores them: the one definition of "current" for both the stored fields
+    (refresh_reported) and the as-at path (with_current_status)."""
+    from .models import ProgressUpdate
+
+    latest = ProgressUpdate.objects.filter(milestone=OuterRef("pk"))
+    if as_at:
+        latest = latest.filter(reporting_month__lte=as_at)
+    latest = latest.latest_first()
+    return {
+        "reported_status": Coalesce(
+            Subquery(latest.values("status")[:1]), Value(Status.NOT_STARTED.value), output_field=models.CharField()
+        ),
+        "reported_note": Coalesce(Subquery(latest.values("note")[:1]), Value(""), output_field=models.TextField()),
+        "reported_month": Subquery(latest.values("reporting_month")[:1]),
+        "reported_status_reason": Coalesce(
+            Subquery(latest.values("status_reason")[:1]), Value(""), output_field=models.TextField()
+        ),
+        "reported_update_id": Subquery(latest.values("pk")[:1]),
+        "reported_at": Subquery(latest.values("created_at")[:1]),
+    }
+
+
+# with_current_status's names for the stored fields (every page, report and the API read these).
+CURRENT_NAMES = {
+    "reported_status": "current_status",
+    "reported_note": "current_note",
+    "reported_month": "current_month",
+    "reported_status_reason": "current_status_reason",
+    "reported_update_id": "current_update_id",
+    "reported_at": "last_updated_at",
+}
+
+
 class MilestoneQuerySet(models.QuerySet):
+    def refresh_reported(self):
+        """Recompute these milestones' stored current state (reported_*) from their progress updates.
+
+        Called in the transaction that writes the updates (ProgressUpdate.save, the bulk services).
+        The rows are locked first so the UPDATE's subqueries see every update committed by a
+        concurrent writer of the same milestone (under READ COMMITTED a statement that waited on a
+        row lock would otherwise keep the snapshot it started with). Returns the number of rows."""
+        with transaction.atomic():
+            ids = list(self.select_for_update().order_by("pk").values_list("pk", flat=True))
+            done = 0
+            for start in range(0, len(ids), 500):  # within SQLite's parameter limit
+                chunk = ids[start : start + 500]
+                done += self.model._base_manager.filter(pk__in=chunk).update(**latest_update_columns())
+            return done
+
     def for_plan(self, plan):
         return self.filter(action__plan=plan)
 
@@ -63,22 +116,27 @@ class MilestoneQuerySet(models.QuerySet):
         return self.select_related("action__theme", "action__action_lead", "action__plan", "lead")
 
     def with_current_status(self, today=None, as_at=None, replans_until=None):
-        """Annotate current_status, current_note, current_month, last_updated_at,
-        effective_due and is_overdue.
+        """Annotate current_status, current_note, current_month, current_status_reason,
+        current_update_id, last_updated_at, effective_due and is_overdue.
 
-        With as_at (a month), the status is the one reported for that month or
-        before, and overdue is judged at the end of that month (judged_on).
+        Live (no as_at, or as_at the current month or later: no update reports on a future
+        month, ProgressUpdate.clean refuses it), they are the milestone's stored reported_*
+        fields: no subquery. With an earlier as_at (a month), the status is the one reported
+        for that month or before, and overdue is judged at the end of that month (judged_on).
         With replans_until (a moment), the revised due date is the one set by the
         exception records written by then, annotated as revised_due: a snapshot of an
         earlier month, taken later, judges it by the dates in force when it was taken.
         """
-        from .models import ProgressUpdate
-
         judged = judged_on(as_at, today)
-        latest = ProgressUpdate.objects.filter(milestone=OuterRef("pk"))
-        if as_at:
-            latest = latest.filter(reporting_month__lte=as_at)
-        latest = latest.latest_first()
+        if as_at and as_at >= dates.current_month():
+            as_at = None
+        if as_at is None and replans_until is None:
+            return (
+                self.annotate(**{name: F(stored) for stored, name in CURRENT_NAMES.items()})
+                .annotate(effective_due=Coalesce("revised_due_date", "due_date"))
+                .annotate(is_overdue=overdue_rule(judged))
+            )
+        latest = latest_update_columns(as_at)
         revised = {}
         if replans_until is not None:
             from .models import SlippageRecord
@@ -88,21 +146,7 @@ class MilestoneQuerySet(models.QuerySet):
             ).order_by("-created_at", "-id")
             revised = {"revised_due": Subquery(replans.values("revised_completion_date")[:1])}
         return (
-            self.annotate(
-                current_status=Coalesce(
-                    Subquery(latest.values("status")[:1]),
-                    Value(Status.NOT_STARTED.value),
-                    output_field=models.CharField(),
-                ),
-                current_note=Coalesce(Subquery(latest.values("note")[:1]), Value(""), output_field=models.TextField()),
-                current_month=Subquery(latest.values("reporting_month")[:1]),
-                current_status_reason=Coalesce(
-                    Subquery(latest.values("status_reason")[:1]), Value(""), output_field=models.TextField()
-                ),
-                current_update_id=Subquery(latest.values("pk")[:1]),
-                last_updated_at=Subquery(latest.values("created_at")[:1]),
-                **revised,
-            )
+            self.annotate(**{CURRENT_NAMES[stored]: column for stored, column in latest.items()}, **revised)
             .annotate(effective_due=Coalesce("revised_due" if revised else "revised_due_date", "due_date"))
             .annotate(is_overdue=overdue_rule(judged))
         )

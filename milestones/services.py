@@ -336,7 +336,12 @@ def progress_update_record_many(*, plan: Plan, updates: list, source, brought_in
         except ValidationError as error:
             _refuse_at(index, error)
         update.reporting_month = update.reporting_month.replace(day=1)
-    return ProgressUpdate.objects.bulk_create(updates, batch_size=500)
+    created = ProgressUpdate.objects.bulk_create(updates, batch_size=500)
+    # bulk_create skips ProgressUpdate.save(): bring the milestones' stored current state up to date here.
+    ids = sorted({update.milestone_id for update in created})
+    for start in range(0, len(ids), 500):
+        Milestone.objects.filter(pk__in=ids[start : start + 500]).refresh_reported()
+    return created
 
 
 # --- evidence ---------------------------------------------------------------------------------
