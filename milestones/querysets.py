@@ -184,6 +184,13 @@ class MilestoneQuerySet(models.QuerySet):
         from .models import ProgressUpdate
 
         month = month or dates.current_month()
+        if month == dates.current_month():
+            # The stored latest month is the latest reported (none is later than this month): no subquery.
+            return self.annotate(
+                has_update_this_month=Case(
+                    When(reported_month=month, then=Value(True)), default=Value(False), output_field=models.BooleanField()
+                )
+            )
         return self.annotate(
             has_update_this_month=Exists(ProgressUpdate.objects.filter(milestone=OuterRef("pk"), reporting_month=month))
         )
