@@ -1,5 +1,6 @@
-"""Load scenario: leads updating, readers on the plan page and dashboard, a PDF every 10 s,
-and someone signing in every 5 s.
+"""Load scenario: leads updating (in the app and through the API), readers on the plan page,
+dashboard and exception report, API readers (milestones, snapshot rows, indicators), a PDF every
+10 s, and someone signing in every 5 s.
 
 Run by bench/load_test.sh against gunicorn + PostgreSQL on loopback; bounded in users and time.
 The page users start signed in (sessions made by bench/setup_load.py), as staff are at the
@@ -43,10 +44,17 @@ def login(client, username):
     )
 
 
+def api_token(user, username):
+    """Give this simulated API user its own token (the API's rate limit is per token)."""
+    pool = SESSIONS["_tokens"][username]
+    key = pool.pop() if len(pool) > 1 else pool[0]
+    user.client.headers["Authorization"] = f"Bearer {key}"
+
+
 class Lead(HttpUser):
     """A milestone lead adding monthly updates."""
 
-    weight = 20
+    weight = 16
     wait_time = between(1, 3)
 
     def on_start(self):
@@ -78,11 +86,15 @@ class Lead(HttpUser):
 class Reader(HttpUser):
     """Scrutiny members reading the plan page and the dashboard."""
 
-    weight = 29
+    weight = 22
     wait_time = between(1, 3)
 
     def on_start(self):
         signed_in(self, "reader")
+
+    @task(1)
+    def exception_report(self):
+        page(self.client, f"/plans/{self.environment.parsed_options.plan_id}/reports/exceptions/", "exception report")
 
     @task(2)
     def plan_page(self):
@@ -95,6 +107,68 @@ class Reader(HttpUser):
     @task(1)
     def milestone(self):
         page(self.client, "/my-milestones/", "my milestones (reader)")
+
+
+class ApiReader(HttpUser):
+    """A council's own system reading the API: a page of the plan's milestones, snapshot rows, indicators."""
+
+    weight = 6
+    wait_time = between(1, 3)
+
+    def on_start(self):
+        api_token(self, "reader")
+        self.plan = self.environment.parsed_options.plan_id
+
+    @task(2)
+    def milestones(self):
+        page(self.client, f"/api/v1/milestones/?plan={self.plan}", "API milestones (100 a page)")
+
+    @task(1)
+    def overdue(self):
+        page(self.client, f"/api/v1/milestones/?plan={self.plan}&overdue=true", "API overdue milestones")
+
+    @task(1)
+    def snapshot_rows(self):
+        page(self.client, f"/api/v1/milestones/?snapshot={SESSIONS['_snapshot']}", "API snapshot rows")
+
+    @task(1)
+    def indicators(self):
+        page(self.client, f"/api/v1/indicators/?plan={self.plan}", "API indicators")
+
+
+class ApiLead(HttpUser):
+    """A lead's update sent from another system with their API token."""
+
+    weight = 4
+    wait_time = between(1, 3)
+
+    def on_start(self):
+        username = f"lead{random.randint(1, 20)}"
+        api_token(self, username)
+        self.milestones = SESSIONS["_milestones"][username]
+
+    @task(2)
+    def update(self):
+        if not self.milestones:
+            return
+        with self.client.post(
+            "/api/v1/progress-updates/",
+            json={
+                "milestone": random.choice(self.milestones),
+                "reporting_month": "2009-11",
+                "status": "not_on_track",
+                "note": "Load test (API): waiting on partners",
+            },
+            name="API submit update",
+            catch_response=True,
+        ) as response:
+            if response.status_code != 201:
+                response.failure(f"{response.status_code}: {response.text[:200]}")
+
+    @task(1)
+    def not_on_track(self):
+        plan = self.environment.parsed_options.plan_id
+        page(self.client, f"/api/v1/milestones/?plan={plan}&status=not_on_track", "API not-on-track milestones")
 
 
 class PdfRequester(HttpUser):

@@ -18,7 +18,6 @@ from safeguarding.text import (
 from .querysets import AppendOnlyError, AppendOnlyQuerySet, MilestoneQuerySet, ProgressUpdateQuerySet
 from .status import Status, status_flags
 
-
 # Milestone fields holding its latest progress update (querysets.CURRENT_NAMES maps them to the names pages read).
 REPORTED_FIELDS = (
     "reported_status",

@@ -188,7 +188,9 @@ class MilestoneQuerySet(models.QuerySet):
             # The stored latest month is the latest reported (none is later than this month): no subquery.
             return self.annotate(
                 has_update_this_month=Case(
-                    When(reported_month=month, then=Value(True)), default=Value(False), output_field=models.BooleanField()
+                    When(reported_month=month, then=Value(True)),
+                    default=Value(False),
+                    output_field=models.BooleanField(),
                 )
             )
         return self.annotate(

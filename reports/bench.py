@@ -22,6 +22,11 @@ from . import rendering
 @transaction.atomic
 def bench_plan_create(milestones=2000, indicators=60, months=36, name="Bench plan"):
     plan = generated_plan_create(milestones=milestones, name=name)
+    return bench_indicators_create(plan, indicators=indicators, months=months)
+
+
+def bench_indicators_create(plan, indicators=60, months=36):
+    """Give a plan `indicators` indicators with `months` monthly figures each, targets and a benchmark."""
     sections = Section.objects.bulk_create(Section(plan=plan, name=f"Section {n + 1}", order=n) for n in range(5))
     rows = Indicator.objects.bulk_create(
         Indicator(
