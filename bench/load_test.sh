@@ -4,7 +4,7 @@
 # Usage: bench/load_test.sh [users] [seconds]
 # Its own database, Redis databases, port and CSV prefix can be chosen, so runs side by side do not collide:
 #   LOAD_DATABASE (plantracker_load), LOAD_PG_PORT (the first cluster's), LOAD_REDIS_PORT (6391),
-#   LOAD_REDIS_DB (0: the broker; the cache is the next one), LOAD_WEB_PORT (8765),
+#   LOAD_REDIS_DB (0: the broker), LOAD_CACHE_DB (the next one; may be the same), LOAD_WEB_PORT (8765),
 #   LOAD_CSV (/tmp/plantracker_load), LOCUST (a locust to use instead of installing one in .venv).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,7 +18,7 @@ USERS=${1:-50}; SECONDS_=${2:-60}
 db=${LOAD_DATABASE:-plantracker_load}
 pg_port=${LOAD_PG_PORT:-$(pg_lsclusters -h | head -1 | awk '{print $3}')}
 redis_port=${LOAD_REDIS_PORT:-6391}
-broker_db=${LOAD_REDIS_DB:-0}; cache_db=$((broker_db + 1))
+broker_db=${LOAD_REDIS_DB:-0}; cache_db=${LOAD_CACHE_DB:-$((broker_db + 1))}
 web_port=${LOAD_WEB_PORT:-8765}
 csv=${LOAD_CSV:-/tmp/plantracker_load}
 rm -f "${csv}"_*.csv

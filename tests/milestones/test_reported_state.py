@@ -207,3 +207,39 @@ def test_the_repair_command_puts_back_what_was_lost(users, milestone, plan_today
     out = io.StringIO()
     call_command("refresh_reported_status", stdout=out)
     assert "0 of 1 milestones corrected" in out.getvalue()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_updates_at_once_leave_the_later_one_current(users, milestone, plan_today):
+    """Two writers on one milestone at the same moment (PostgreSQL, READ COMMITTED): whichever commits
+    last, the stored state is the latest update by the rule, not the last writer's own."""
+    import threading
+
+    from django.db import connection
+
+    if connection.vendor == "sqlite":
+        pytest.skip("SQLite serialises writers; the race is run on PostgreSQL in CI")
+    barrier = threading.Barrier(2)
+    errors = []
+
+    def write(month, status):
+        try:
+            barrier.wait()
+            services.progress_update_record(milestone=milestone, reporting_month=month, status=status, source="loaded")
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    for _ in range(5):
+        threads = [
+            threading.Thread(target=write, args=(MONTHS[3], Status.ON_TRACK)),
+            threading.Thread(target=write, args=(MONTHS[1], Status.ACHIEVED)),
+        ]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert not errors
+        check([milestone])
+        assert Milestone.objects.get(pk=milestone.pk).reported_month == MONTHS[3]
