@@ -70,7 +70,7 @@ class ActionFilter(PlanFilter):
 class MilestoneFilter(filters.FilterSet):
     """The plan page's filters: theme, action lead, milestone lead, agency, status, overdue, due between."""
 
-    plan = IdFilter(field_name="action__plan")
+    plan = IdFilter(method="plan_milestones", label="Plan")
     action = IdFilter(field_name="action")
     theme = IdFilter(field_name="action__theme")
     action_lead = IdFilter(field_name="action__action_lead")
@@ -84,6 +84,11 @@ class MilestoneFilter(filters.FilterSet):
     class Meta:
         model = Milestone
         fields = []
+
+    def plan_milestones(self, queryset, name, value):
+        # Through the plan's actions: a join filter on action__plan led PostgreSQL to walk all milestones
+        # in id order for the page's first 100 (73 ms with 300,000 milestones, and more the later the plan).
+        return queryset.filter(action__in=Action.objects.filter(plan_id=value).values("pk"))
 
 
 class SnapshotMilestoneFilter(filters.FilterSet):
