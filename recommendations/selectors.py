@@ -126,7 +126,5 @@ def recommendation_progress(plan, *, as_at=None, milestones_for=None) -> Recomme
 
 def one_recommendation_progress(recommendation, *, as_at=None) -> RecommendationProgress:
     """One recommendation with its actions, their milestones and the roll-up (the same rule as the list)."""
-    actions = list(
-        recommendation.actions.select_related("plan", "action_lead").order_by("plan__name", "ref_sort_key")
-    )
+    actions = list(recommendation.actions.select_related("plan", "action_lead").order_by("plan__name", "ref_sort_key"))
     return _progress(recommendation, actions, live_milestones_for(actions, as_at), recommendation.source.plan)
