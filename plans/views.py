@@ -52,7 +52,7 @@ def form_data(form, *, leave_out=()):
     """The model fields the form edits, as typed and cleaned: the keyword arguments of a service."""
     return {
         name: form.cleaned_data[name]
-        for name in form._meta.fields
+        for name in [*form._meta.fields, *getattr(form, "service_fields", ())]
         if name in form.cleaned_data and name not in leave_out
     }
 
@@ -152,6 +152,7 @@ class PlanObjectMixin(PlanChildMixin):
 class PlanCreateView(EditFormMixin, CreateView):
     model = Plan
     form_class = PlanForm
+    template_name = "plans/plan_form.html"
     heading = "New plan"
     success_message = "Plan created."
 
@@ -168,6 +169,7 @@ class PlanCreateView(EditFormMixin, CreateView):
 class PlanUpdateView(EditFormMixin, UpdateView):
     model = Plan
     form_class = PlanForm
+    template_name = "plans/plan_form.html"
     heading = "Edit plan settings"
     success_message = "Plan settings saved."
 
