@@ -86,9 +86,11 @@ class MilestoneFilter(filters.FilterSet):
         fields = []
 
     def plan_milestones(self, queryset, name, value):
-        # Through the plan's actions: a join filter on action__plan led PostgreSQL to walk all milestones
-        # in id order for the page's first 100 (73 ms with 300,000 milestones, and more the later the plan).
-        return queryset.filter(action__in=Action.objects.filter(plan_id=value).values("pk"))
+        # By the plan's action ids, read first (one small query): a join filter on action__plan led
+        # PostgreSQL to walk all milestones in id order for a page's first 100 (121 ms for the last of 150
+        # plans of 2,000 milestones; 18 ms this way, about the same as the join for a plan on its own).
+        actions = list(Action.objects.filter(plan_id=value).values_list("pk", flat=True))
+        return queryset.filter(action_id__in=actions)
 
 
 class SnapshotMilestoneFilter(filters.FilterSet):
