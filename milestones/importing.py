@@ -44,6 +44,7 @@ from . import import_layout as layout
 from . import import_values as values
 from .import_values import STATUS_WORDS, parse_date  # noqa: F401 (the names callers used before)
 from .models import Milestone, ProgressUpdate
+from .schemes import BUILT_IN, SchemeKind
 from .services import milestone_create_many, milestone_update, progress_update_record, progress_update_record_many
 from .status import Status
 
@@ -91,6 +92,8 @@ class ImportSummary:
     glossary_created: int = 0
     notes: list = field(default_factory=list)  # things kept as they were, in words
     dry_run: bool = False
+    status_scheme: str = ""  # the scheme the plan reports in after the import
+    scheme_note: str = ""  # how the statuses read from the file are shown, in words
 
     @property
     def changed(self):
@@ -198,6 +201,7 @@ class Parsed:
     as_at_source: str = ""
     objectives_as: str = "themes"
     proposed_sheets: list = field(default_factory=list)
+    scheme: str = ""  # the status scheme the sheet is written in, when it is RAG ("rag", "brag"); else ""
 
     @property
     def mapping(self):
@@ -316,14 +320,26 @@ def text_problems(number, found, labels):
 
 
 def read_document(filename, content, sheet=None):
-    return layout.locate(layout.read_sheets(filename, content), sheet=sheet)
+    table = layout.locate(layout.read_sheets(filename, content), sheet=sheet)
+    if filename.lower().endswith(".xlsx"):
+        table.fills = layout.read_fills(content, table.sheet)
+    return table
 
 
 def parse_document(
-    table, *, filename="", saved=None, chosen=None, as_at=None, objectives_as="themes", history_rows=None
+    table,
+    *,
+    filename="",
+    saved=None,
+    chosen=None,
+    as_at=None,
+    objectives_as="themes",
+    history_rows=None,
+    scheme=None,
 ) -> Parsed:
     """Map the table's columns and read every row. Never raises for a problem in the file: they are
-    listed on the result (`problems`), with the judgements made (`flags`)."""
+    listed on the result (`problems`), with the judgements made (`flags`). `scheme`: the existing
+    plan's status scheme, whose own labels are read as statuses."""
     columns = layout.propose_mapping(table, saved=saved, chosen=chosen)
     parsed = Parsed(
         filename=filename,
@@ -357,7 +373,7 @@ def parse_document(
     parsed.as_at, parsed.as_at_source = month, source
     if month is None:
         parsed.as_at, parsed.as_at_source = dates.current_month(), "not found in the document: this month"
-    _parse_rows(table, parsed, mapping, labels)
+    _scheme_detected(parsed, _parse_rows(table, parsed, mapping, labels, scheme))
     if history_rows:
         parsed.history, history_problems = parse_history(history_rows)
         parsed.problems += history_problems
@@ -376,12 +392,36 @@ def parse_document(
     return parsed
 
 
+def _status_fills(table, mapping):
+    """{row number: RAG colour} of each row's status cell (with no status column, its progress cell).
+    A row whose action or milestone cell has the same colour is a banded or highlighted row, not a
+    rating, so its colour is not read."""
+    position = mapping.get("status", mapping.get("note"))
+    if position is None or not table.fills:
+        return {}
+    beside = [mapping[name] for name in ("action", "milestone") if name in mapping]
+    found = {}
+    for number, _ in table.body:
+        colour = table.fills.get((number, position))
+        if colour and not any(table.fills.get((number, other)) == colour for other in beside):
+            found[number] = colour
+    return found
+
+
+def _scheme_detected(parsed, ratings):
+    """A status column written mostly as RAG ratings (letters, words or colours) is a RAG plan; with
+    Blue among them, Blue-Red-Amber-Green."""
+    if not ratings or not ratings["rag"] or ratings["rag"] * 2 < ratings["all"]:
+        return
+    parsed.scheme = (SchemeKind.BRAG if ratings["blue"] else SchemeKind.RAG).value
+
+
 def _single_theme_name(labels):
     heading = labels.get("theme", "")
     return heading if heading and not heading.startswith("(column") else "Priority objectives"
 
 
-def _parse_rows(table, parsed, mapping, labels):
+def _parse_rows(table, parsed, mapping, labels, scheme=None):
     problems, flags = parsed.problems, parsed.flags
     if parsed.objectives_as == "actions":
         if "milestone" in mapping or "theme" not in mapping:
@@ -421,7 +461,9 @@ def _parse_rows(table, parsed, mapping, labels):
     bare = [r for r in refs if r.isdigit()]
     number_within_objective = len(bare) != len(set(bare))
 
-    state = {"theme": None, "theme_number": 0, "action": None, "lead": None, "count": {}}
+    state = {"theme": None, "theme_number": 0, "action": None, "lead": None, "count": {}, "scheme": scheme}
+    state["ratings"] = {"rag": 0, "all": 0, "blue": False, "fills": 0}
+    state["fills"] = _status_fills(table, mapping)
     above = {}
     for number, raw in table.body:
         found = {name: cell(raw, position) for name, position in mapping.items()}
@@ -558,7 +600,18 @@ def _parse_rows(table, parsed, mapping, labels):
             parsed.rows.append(row)
             continue
         _parse_milestone(number, found, labels, row, state, parsed, "action_lead" in mapping)
+    if state["ratings"]["fills"]:
+        column = labels.get("status") or labels.get("note", "Progress")
+        flags.append(
+            Problem(
+                0,
+                column,
+                f"{state['ratings']['fills']} status{'es were' if state['ratings']['fills'] > 1 else ' was'} read "
+                "from the cells' fill colours (red, amber, green, blue), the cells having no status written in them.",
+            )
+        )
     _action_leads(parsed, labels)
+    return state["ratings"]
 
 
 def _action_leads(parsed, labels):
@@ -644,21 +697,33 @@ def _parse_milestone(number, found, labels, row, state, parsed, has_action_lead)
             Problem(number, labels.get("lead_email", "Lead email"), f"'{row.lead_email[:60]}' is not an email address.")
         )
     note = _text(found.get("note", ""))
-    try:
-        column_status = values.parse_status(found.get("status"), "") if _text(found.get("status", "")) else None
-    except ValueError as error:
-        problems.append(Problem(number, labels["status"], str(error)))
-        column_status = None
+    scheme, fill = state.get("scheme"), state["fills"].get(number)
+    column_status = None
+    if _text(found.get("status", "")):
+        try:
+            column_status = values.parse_status(found.get("status"), "", scheme)
+        except ValueError as error:
+            problems.append(Problem(number, labels["status"], str(error)))
+    elif fill and "status" in labels:
+        column_status = values.fill_status(fill)  # no words in the status cell: its colour is the rating
+    if column_status is not None:
+        _count_rating(state["ratings"], column_status)
     if due.achieved and column_status is None:
         column_status = values.StatusReading(Status.ACHIEVED)
     entries = values.split_entries(note)
     if not entries and column_status and column_status.status != Status.NOT_STARTED:
         entries = [values.NoteEntry(None, "")]
+    if not entries and fill and "status" not in labels and "note" in labels:
+        entries = [values.NoteEntry(None, "")]  # a progress cell with only a colour
     for index, entry in enumerate(entries):
         latest = index == len(entries) - 1
-        reading = values.status_in(values.entry_words(entry)) if entry.text else None
+        reading = values.status_in(values.entry_words(entry), scheme) if entry.text else None
         if latest and column_status:
             reading = column_status
+        if latest and reading is None and fill and "status" not in labels:
+            # No status column: a coloured progress cell whose words say no status is rated by its colour.
+            reading = values.fill_status(fill)
+            _count_rating(state["ratings"], reading)
         if reading is None:
             reading = values.StatusReading(Status.NOT_STARTED, said=False)
             flags.append(
@@ -670,14 +735,27 @@ def _parse_milestone(number, found, labels, row, state, parsed, has_action_lead)
                 )
             )
         text = entry.text
-        if reading.rag == "Amber":
-            text = f"[Amber] {text}".strip()
+        if reading.rag and reading.word and latest:
             flags.append(
                 Problem(
                     number,
                     labels.get("status", "Status"),
-                    "Amber: imported as On track, with “[Amber]” kept at the start of the note "
-                    "(the plan has no Amber status of its own yet).",
+                    f"“{reading.word}” is read as {reading.rag}: imported as {Status(reading.status).label} "
+                    "(a mixed rating takes its worse colour).",
+                )
+            )
+        if reading.status == Status.AT_RISK and not text:
+            # At risk needs a note saying why; the sheet gave none. The rating is kept, not downgraded or
+            # refused, with a note saying where it came from, and flagged so the lead can add the reason.
+            said = reading.word or reading.rag or Status.AT_RISK.label
+            said += " (the cell's colour)" if reading.fill else ""
+            text = f"Rated {said} in the imported file, with no note saying why."
+            flags.append(
+                Problem(
+                    number,
+                    labels.get("note", "Progress"),
+                    f"{said} with no note: imported as At risk with the note “{text}” (add the reason on the "
+                    "milestone's page).",
                 )
             )
         if latest and lead.second:
@@ -710,6 +788,14 @@ def _parse_milestone(number, found, labels, row, state, parsed, has_action_lead)
         )
     if len(problems) == before:
         parsed.rows.append(row)
+
+
+def _count_rating(ratings, reading):
+    """Tally the status column's readings, to tell a RAG sheet from one written in words."""
+    ratings["all"] += 1
+    ratings["rag"] += bool(reading.rag)
+    ratings["blue"] |= reading.rag == "Blue"
+    ratings["fills"] += reading.fill
 
 
 def row_lead(row):
@@ -993,10 +1079,13 @@ def _existing_updates(plan):
 
 def _write(parsed, plan, plan_name, summary, owner, author):
     if plan is None:
-        plan = _service(0, "Plan", plan_services.plan_create, actor=author, owner=owner, name=plan_name)
+        # A new plan reports in the scheme its sheet is written in (RAG, BRAG), so Amber stays Amber.
+        scheme = {"status_scheme": parsed.scheme} if parsed.scheme else {}
+        plan = _service(0, "Plan", plan_services.plan_create, actor=author, owner=owner, name=plan_name, **scheme)
         summary.plan_created = True
     else:
         _service(0, "Plan", plan_services.permission_check, actor=author, permission="plans.change_plan", obj=plan)
+    summary.status_scheme, summary.scheme_note = plan.status_scheme, _scheme_note(parsed, plan, summary.plan_created)
     themes = {t.name.lower(): t for t in Theme.objects.filter(plan=plan)}
     for name in parsed.themes:
         if name.lower() not in themes:
@@ -1126,6 +1215,23 @@ def _write(parsed, plan, plan_name, summary, owner, author):
     return plan
 
 
+def _scheme_note(parsed, plan, created):
+    """The preview's sentence on statuses: the scheme found in the sheet, and the one the plan reports in."""
+    shown = ", ".join(entry.label for entry in plan.scheme.statuses)
+    found = BUILT_IN[parsed.scheme] if parsed.scheme else None
+    if found is None:
+        return f"the new plan reports in {shown}." if created else ""
+    said = f"The statuses are RAG ratings ({', '.join(entry.label for entry in found.statuses)})"
+    if created:
+        return f"{said}: the new plan reports in {SchemeKind(plan.status_scheme).label}."
+    if plan.status_scheme == parsed.scheme:
+        return f"{said}, as the plan reports."
+    return (
+        f"{said}: the plan keeps its status scheme ({shown}); an Amber rating is shown as "
+        f"“{plan.scheme.label(Status.AT_RISK)}”."
+    )
+
+
 def _write_extras(parsed, plan, summary, author):
     versions = {v.label.lower(): v for v in PlanVersion.objects.filter(plan=plan)}
     for label, day, change in parsed.versions:
@@ -1200,6 +1306,7 @@ def plan_import(
     saved_mapping=None,
     as_at=None,
     objectives_as="themes",
+    scheme=None,
 ) -> ImportSummary:
     """Read, map and write a council's plan in one go (the command line and the exported-workbook
     import). Raises ImportRefused listing every problem; nothing is written then."""
@@ -1211,15 +1318,30 @@ def plan_import(
         saved=saved_mapping,
         as_at=as_at,
         objectives_as=objectives_as,
+        scheme=scheme or plan_scheme(plan_name),
     )
     summary = parsed_write(parsed, plan_name=plan_name, owner=owner, author=author, dry_run=dry_run)
     summary.parsed = parsed
     return summary
 
 
-def parse_file(filename, content, *, sheet=None, chosen=None, saved=None, as_at=None, objectives_as="themes"):
+def plan_scheme(plan_name):
+    """The status scheme of the plan being imported into (None for a new plan)."""
+    plan = Plan.objects.filter(name=plan_name).first()
+    return plan.scheme if plan else None
+
+
+def parse_file(
+    filename, content, *, sheet=None, chosen=None, saved=None, as_at=None, objectives_as="themes", scheme=None
+):
     """The file read and mapped (raises ImportRefused only when it cannot be read at all)."""
     table = read_document(filename, content, sheet=sheet)
     return parse_document(
-        table, filename=filename, saved=saved, chosen=chosen, as_at=as_at, objectives_as=objectives_as
+        table,
+        filename=filename,
+        saved=saved,
+        chosen=chosen,
+        as_at=as_at,
+        objectives_as=objectives_as,
+        scheme=scheme,
     )

@@ -265,6 +265,7 @@ def plan_parse(*, plan_name, filename, content, mapping=None, sheet=None, as_at=
         saved=saved.mapping if saved else None,
         as_at=as_at,
         objectives_as=objectives_as or (saved.objectives_as if saved else "themes"),
+        scheme=plan_importing.plan_scheme(plan_name),
     )
 
 

@@ -137,18 +137,20 @@ def test_dates_timescales_and_statuses_as_councils_write_them():
     assert m["2.2"].due_date == datetime.date(2011, 12, 31)  # Q3 2011/12
     assert m["2.3"].due_date == datetime.date(2011, 8, 31)
     assert "To be reported on Aug 2011" in m["2.3"].description  # the words kept
-    # Blue, Green, Red distinct; Amber on track but flagged and its word kept.
+    # Blue, Green, Amber and Red are four statuses; the note is kept as written.
     assert latest(m["1.1"]).status == Status.ACHIEVED
     assert latest(m["2.1"]).status == Status.ON_TRACK
     assert latest(m["1.3"]).status == Status.NOT_ON_TRACK
     amber = latest(m["1.2"])
-    assert amber.status == Status.ON_TRACK and amber.note.startswith("[Amber] Draft circulated")
+    assert amber.status == Status.AT_RISK and amber.note == "Draft circulated to partners."
+    # B/R/A/G letters: the new plan reports in Blue, Red, Amber, Green.
+    assert Plan.objects.get(name="Brookfield").status_scheme == "brag"
 
 
 def test_flags_say_what_was_judged():
     parsed = run(council_plan(), dry_run=True).parsed
     flags = [(f.row, f.message) for f in parsed.flags]
-    assert any(row == 6 and message.startswith("Amber") for row, message in flags)
+    assert not any(row == 6 for row, message in flags)  # Amber is a status of its own: nothing to judge
     # "Audit tool agreed." says no status word and the RAG cell is blank: not started, flagged.
     assert any(row == 9 and "imported as Not started" in message for row, message in flags)
     assert any(row == 7 and "Second lead: Board Secretary" in message for row, message in flags)

@@ -132,8 +132,8 @@ def test_history_rows_for_a_locked_or_future_month_are_refused_and_nothing_is_wr
         "Row 4, Progress history sheet, Month: Mar 2010 is in the future: progress can be reported for "
         "Nov 2009 or an earlier month.",
         "Row 5, Progress history sheet, Month: Jan 1900 is too early: a reporting month is Jan 2000 or later.",
-        "Row 6, Progress history sheet, Status: 'Sideways' is not a status: use Achieved, On track, Not on track, "
-        "Not started.",
+        "Row 6, Progress history sheet, Status: 'Sideways' is not a status: use Achieved, On track, At risk, "
+        "Not on track, Not started.",
         "Row 3, Progress history sheet, Month: Sep 2009 is locked (its snapshot has been taken): "
         "report on a later month.",
     ]
