@@ -18,6 +18,7 @@ from . import import_values as values
 # The app's fields a column can be imported into, in the order the preview lists them.
 FIELDS = {
     "theme": "Theme / priority objective",
+    "theme_description": "Theme / objective in full",
     "ref": "Ref",
     "action": "Action",
     "milestone": "Milestone",
@@ -52,6 +53,14 @@ SYNONYMS = {
         "priority",
         "priority area",
         "jar theme",
+    ],
+    "theme_description": [
+        "theme description",
+        "objective description",
+        "objective in full",
+        "theme in full",
+        "full objective",
+        "full text of objective",
     ],
     "ref": [
         "ref",

@@ -503,15 +503,18 @@ def _parse_rows(table, parsed, mapping, labels, scheme=None):
             name = _theme_name(theme_text)
             if name not in parsed.themes:
                 parsed.themes.append(name)
-            if name != theme_text:
+            described = _text(found.get("theme_description", ""))
+            if described and described != name:
+                parsed.theme_texts.setdefault(name, described)  # a column of full texts (as the export writes)
+            elif name != theme_text:
                 parsed.theme_texts[name] = theme_text
                 flags.append(
                     Problem(
                         number,
                         labels["theme"],
                         f"the objective is {len(theme_text)} characters long, more than a theme's name holds "
-                        f"({THEME_MAX}): the theme is named “{name[:60]}…” and the full text is kept with the "
-                        "plan's import settings.",
+                        f"({THEME_MAX}): the theme is named “{name[:60]}…” and the full text is kept as its "
+                        "description, shown under its name.",
                     )
                 )
             leading = LEADING_NUMBER.match(theme_text)
@@ -1088,11 +1091,24 @@ def _write(parsed, plan, plan_name, summary, owner, author):
     summary.status_scheme, summary.scheme_note = plan.status_scheme, _scheme_note(parsed, plan, summary.plan_created)
     themes = {t.name.lower(): t for t in Theme.objects.filter(plan=plan)}
     for name in parsed.themes:
-        if name.lower() not in themes:
+        full_text = parsed.theme_texts.get(name, "")
+        theme = themes.get(name.lower())
+        if theme is None:
             themes[name.lower()] = _service(
-                0, "Theme", plan_services.theme_create, actor=author, plan=plan, name=name, order=len(themes) + 1
+                0,
+                "Theme",
+                plan_services.theme_create,
+                actor=author,
+                plan=plan,
+                name=name,
+                description=full_text,
+                order=len(themes) + 1,
             )
             summary.themes_created.append(name)
+        elif full_text and not theme.description:
+            # A theme imported before its full text had a place; one written on the plan is never replaced.
+            _service(0, "Theme", plan_services.theme_update, actor=author, theme=theme, description=full_text)
+            summary.notes.append(f"“{name}” now keeps its objective's full text.")
     people = _People(plan, author, summary)
     actions = {a.ref: a for a in Action.objects.filter(plan=plan).select_related("theme")}
     milestones = {}

@@ -240,6 +240,10 @@ class PlanApproval(models.Model):
 class Theme(models.Model):
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="themes")
     name = models.CharField(max_length=200)
+    # An imported plan's objectives are often a paragraph: the name is cut to fit, the whole text kept here.
+    description = models.TextField(
+        blank=True, help_text="The objective in full, shown under its name on the plan page (optional)."
+    )
     order = models.PositiveIntegerField(default=0)
 
     history = HistoricalRecords()
@@ -252,7 +256,7 @@ class Theme(models.Model):
         return self.name
 
     def clean(self):
-        errors = text_errors(self, {"name": 200})
+        errors = text_errors(self, {"name": 200, "description": LONG_TEXT_MAX_LENGTH})
         if errors:
             raise ValidationError(errors)
 

@@ -35,6 +35,7 @@ MILESTONE_HEADER = [
     "Lead Email",
     "Agency",
     "Revised Due Date",
+    "Theme Description",
 ]
 
 
@@ -111,6 +112,7 @@ def plan_export(plan) -> bytes:
                 m.lead.email,
                 m.lead.agency,
                 m.revised_due_date,
+                m.action.theme.description,
             ]
             for m in milestones
         ),
@@ -235,7 +237,7 @@ def import_settings_of(plan_name):
 
 
 def import_settings_save(*, actor, plan, parsed):
-    """Keep the mapping used (and objectives' full texts) with the plan, for next month's import."""
+    """Keep the mapping used with the plan, for next month's import."""
     from django.utils import timezone
 
     from plans.services import permission_check
@@ -247,7 +249,7 @@ def import_settings_save(*, actor, plan, parsed):
     settings.mapping = {**settings.mapping, **parsed.mapping}
     settings.sheet = parsed.sheet[:100] if parsed.sheet != "CSV" else ""
     settings.objectives_as = parsed.objectives_as
-    settings.theme_texts = {**settings.theme_texts, **parsed.theme_texts}
+    # Objectives' full texts are kept on their themes now (Theme.description), not here.
     settings.updated_at = timezone.now()
     settings.full_clean()
     settings.save()
