@@ -185,7 +185,9 @@ EXTRA_SHEETS = {
     "sources": ["sources", "references", "source documents"],
 }
 # A row below the table that starts a key or notes: the table ends there.
-TRAILER = re.compile(r"^\s*(key|rag key|status key|notes?|note:|source:|sources:|\*|red\s*[=:-]|blue\s*[=:-])", re.I)
+TRAILER = re.compile(
+    r"^\s*(key|rag key|status key|notes?|note:|source:|sources:|\*|(?:red|amber|green|blue)\s*[=:-]|[rgab]\s*=)", re.I
+)
 
 
 def clean_heading(value):
@@ -402,7 +404,10 @@ def locate(sheets, sheet=None) -> Table:
             blanks += 1
             continue
         filled = sum(1 for c in row if c not in (None, ""))
-        ended = skipped or (body and (TRAILER.match(text) and filled <= 2 or blanks >= 3))
+        # A key with no heading of its own: after a gap, a row saying only a status ("Off track"), its
+        # colour in the cell beside it.
+        key_row = blanks and filled <= 2 and values.match_status(text)
+        ended = skipped or (body and (TRAILER.match(text) and filled <= 2 or blanks >= 3 or key_row))
         if ended:
             skipped.append((number, text[:80]))
         else:

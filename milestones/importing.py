@@ -1236,8 +1236,8 @@ def _scheme_note(parsed, plan, created):
     shown = ", ".join(entry.label for entry in plan.scheme.statuses)
     found = BUILT_IN[parsed.scheme] if parsed.scheme else None
     if found is None:
-        return f"the new plan reports in {shown}." if created else ""
-    said = f"The statuses are RAG ratings ({', '.join(entry.label for entry in found.statuses)})"
+        return f"No RAG ratings in the file: the new plan reports in {shown}." if created else ""
+    said = f"RAG ratings in the file ({', '.join(entry.label for entry in found.statuses)})"
     if created:
         return f"{said}: the new plan reports in {SchemeKind(plan.status_scheme).label}."
     if plan.status_scheme == parsed.scheme:

@@ -78,7 +78,7 @@ def test_programme_manager_maps_a_column_and_imports_a_plan(login, demo_site, tm
     assert page.get_by_label("Column D “Outcome”").input_value() == ""
     # "Amber - venue not yet found" is At risk, a status of its own (no "[Amber]" note, no flag).
     assert "Amber: imported as On track" not in page.content()
-    assert "Status scheme: the new plan reports in Achieved, On track" in page.content()
+    assert "Status scheme: No RAG ratings in the file: the new plan reports in Achieved" in page.content()
     assert "Milestones created: 3" in page.content()
     screenshot(page, "import-preview-mapping")
     assert not serious_violations(page), serious_violations(page)

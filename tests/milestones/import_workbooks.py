@@ -69,9 +69,12 @@ def coloured_plan(rows, *, headings=HEADINGS, status_column="RAG", key=True, fil
         # The key below the table: coloured cells beside their meanings. Not milestones.
         sheet.append([])
         sheet.append([])
-        sheet.append(["Key"])
+        if key != "bare":
+            sheet.append(["Key"])
+        # A bare key sits under the status column, its colour in the status cell, its meaning beside.
+        column = (status_position or len(headings)) if key == "bare" else 1
         for colour, meaning in ((BLUE, "Complete"), (GREEN, "On track"), (AMBER, "Some slippage"),
-                                (RED, "Off track")):  # fmt: skip
-            sheet.append([None, meaning])
-            sheet.cell(row=sheet.max_row, column=1).fill = solid(colour)
+                                (RED, "Off track - needs support")):  # fmt: skip
+            sheet.append([None] * column + [meaning])
+            sheet.cell(row=sheet.max_row, column=column).fill = solid(colour)
     return save(workbook)

@@ -205,6 +205,12 @@ def test_a_status_shown_only_by_its_fill_colour_is_read():
     assert Plan.objects.get(name="Westmoor").status_scheme == "brag"
 
 
+def test_a_key_with_no_heading_below_the_table_is_not_read_as_milestones():
+    summary = run(coloured_plan(plan_rows(), key="bare"))
+    assert Milestone.objects.count() == 7 and not summary.parsed.problems
+    assert any(line.startswith("Rows ") and "Complete" in line for line in summary.parsed.not_imported)
+
+
 def test_theme_and_indexed_colours_are_read_and_a_highlighted_row_is_not_a_rating():
     rows = plan_rows()
     rows[0][-1] = Color(theme=6)  # accent 3 of the default Office theme: green (9BBB59)
@@ -272,3 +278,23 @@ def test_an_uncoloured_sheet_with_a_blank_status_column_is_read_as_before():
 )
 def test_fill_colours_are_classified_by_hue(rgb, rag):
     assert values.rag_for_colour(rgb) == rag
+
+
+def test_the_preview_and_the_command_say_which_scheme_was_found(client, users, settings, tmp_path, capsys):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.core.management import call_command
+    from django.urls import reverse
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    client.force_login(users["programme_manager"])
+    upload = SimpleUploadedFile("westmoor.xlsx", coloured_plan(plan_rows()))
+    response = client.post(reverse("reports:import"), {"plan": "Westmoor", "file": upload})
+    html = client.get(response.url).content.decode()
+    assert "Statuses are written as RAG ratings (Blue, Red, Amber, Green): Amber is imported as At risk." in html
+    assert "Status scheme: RAG ratings in the file (Blue, Red, Amber, Green): the new plan reports in Blue" in html
+    assert "5 statuses were read from the cells&#x27; fill colours" in html
+    path = tmp_path / "plan.csv"
+    path.write_text(RAG_CSV)
+    call_command("import_plan", str(path), "--plan", "Cmd", "--organisation", "Westmoor Council", "--dry-run")
+    out = capsys.readouterr().out
+    assert "  statuses: RAG ratings in the file (Red, Amber, Green, Complete): the new plan reports in Red" in out

@@ -113,6 +113,8 @@ def describe(summary, plan):
         f"  milestones created: {summary.milestones_created}; milestones updated: {summary.milestones_updated}"
     )
     lines.append(f"  progress updates added: {summary.updates_added}")
+    if summary.scheme_note:
+        lines.append(f"  statuses: {summary.scheme_note}")
     if summary.versions_created or summary.approvals_created or summary.glossary_created:
         lines.append(
             f"  versions: {summary.versions_created}; approvals: {summary.approvals_created}; "
