@@ -284,9 +284,10 @@ def match_status(text, scheme=None):
     return None
 
 
-# Said anywhere in a note ("Team recruited, on track."), not only at its start.
+# Said anywhere in a note ("Team recruited, on track."), not only at its start. Not "at risk": in a
+# safeguarding plan that is mostly about children ("children at risk of exploitation"), not the work.
 ANYWHERE = re.compile(
-    r"\b(not on track|off track|on track|at risk|not achieved|achieved|completed|complete|delayed|slipped|"
+    r"\b(not on track|off track|on track|not achieved|achieved|completed|complete|delayed|slipped|"
     r"not started|in progress|overdue)\b",
     re.I,
 )

@@ -143,6 +143,18 @@ def test_an_existing_plan_keeps_its_scheme_and_its_own_labels_are_read():
     assert "shown as “At risk”" in summary.scheme_note
 
 
+def test_children_at_risk_in_a_note_is_not_a_status():
+    content = (
+        "Objective,Action,Due,Lead,Progress,Status\n"
+        "Front door,Screening,31/03/2012,Ann Rowe,All children at risk of exploitation are now seen; on track.,\n"
+        ",Thresholds,31/03/2012,Ann Rowe,At risk: partners have not signed off.,\n"
+        ",Audit,31/03/2012,Ann Rowe,Audit of children at risk of harm done.,\n"
+    )
+    run(content.encode(), filename="plan.csv", plan="Words")
+    found = {d: s for d, (s, _) in statuses("Words").items()}
+    assert found == {"Screening": Status.ON_TRACK, "Thresholds": Status.AT_RISK, "Audit": Status.NOT_STARTED}
+
+
 def test_an_unknown_word_names_the_plans_own_labels():
     plan = plan_services.plan_create(actor=None, owner=default_organisation(), name="Own words")
     plan_services.plan_update(
