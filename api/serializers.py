@@ -137,12 +137,17 @@ class ProgressUpdateSerializer(serializers.Serializer):
     plan = serializers.IntegerField(source="milestone.action.plan_id")
     reporting_month = MonthField()
     status = serializers.ChoiceField(choices=Status.choices)
-    status_label = serializers.CharField(source="get_status_display")
+    status_label = serializers.SerializerMethodField()
     note = serializers.CharField()
     status_reason = serializers.CharField()
     source = serializers.CharField()
     author_name = serializers.SerializerMethodField()
     created_at = serializers.DateTimeField()
+
+    def get_status_label(self, update) -> str:
+        """In the plan's status scheme ("Amber" for a RAG plan)."""
+        return update.milestone.action.plan.scheme.label(update.status)
+
     review = serializers.SerializerMethodField(help_text="The sign-off or return, if any")
 
     def get_author_name(self, update) -> str:

@@ -43,6 +43,11 @@ class MilestoneFilter(django_filters.FilterSet):
         action_leads = Person.objects.filter(actions_led__plan=plan).distinct()
         self.filters["lead"].queryset = leads
         self.filters["action_lead"].queryset = action_leads
+        # In the plan's own words; any family can still be asked for (an imported Amber on a four-status plan).
+        scheme = plan.scheme
+        self.filters["status"].extra["choices"] = scheme.choices + [
+            (s.value, s.label) for s in Status if s not in scheme.offered
+        ]
 
     @property
     def is_filtered(self):

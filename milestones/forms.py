@@ -24,7 +24,7 @@ class ProgressUpdateForm(forms.ModelForm):
             "status_reason": forms.Textarea(attrs={"rows": 2}),
         }
         help_texts = {
-            "note": "What has happened this month. Required when the milestone is not on track: "
+            "note": "What has happened this month. Required when the milestone is at risk or not on track: "
             "say why and what support is needed.",
         }
         error_messages = {"status": {"required": "Choose a status."}}
@@ -33,8 +33,9 @@ class ProgressUpdateForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.milestone = milestone
         self.instance.milestone = milestone
-        self.fields["status"].choices = [(s.value, f"{s.icon} {s.label}: {s.meaning}") for s in Status]
         plan = milestone.action.plan
+        # The plan's own scheme: "Amber" where the council reports in RAG.
+        self.fields["status"].choices = [(s.value, f"{s.icon} {s.label}: {s.meaning}") for s in plan.scheme.statuses]
         open_months = plan.open_months()
         self.fields["reporting_month"].choices = [(m, dates.month_long_label(m)) for m in open_months]
         # A returned update comes back to the form with its text and the reviewer's comment.
@@ -51,7 +52,7 @@ class ProgressUpdateForm(forms.ModelForm):
             self.initial.setdefault("reporting_month", plan.default_reporting_month(open_months=open_months))
             # Most months the status stays as it was: start from it.
             current = getattr(milestone, "current_status", None)
-            if current and current != Status.NOT_STARTED:
+            if current and current != Status.NOT_STARTED and current in plan.scheme.offered:
                 self.initial.setdefault("status", current)
 
     def _returned_update(self):

@@ -6,6 +6,8 @@ the scheme decides what people see: "Achieved" or "Blue", "On track" or "Green".
 scheme it was taken with, so a printed month reads as it was shown.
 """
 
+import functools
+import json
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -179,7 +181,9 @@ def custom_statuses_clean(entries):
         status, label = entry.get("status"), " ".join(str(entry.get("label") or "").split())
         colour = entry.get("colour") or DEFAULT_COLOURS.get(status, "grey")
         if status not in Status.values:
-            errors.append(f"Status {number}: choose what it means (complete, on track, at risk, not on track, not started).")
+            errors.append(
+                f"Status {number}: choose what it means (complete, on track, at risk, not on track, not started)."
+            )
             continue
         if not label:
             errors.append(f"Status {number}: give it a label.")
@@ -204,10 +208,16 @@ def custom_statuses_clean(entries):
     return cleaned
 
 
+@functools.lru_cache(maxsize=256)
+def _own_scheme(labels_json):
+    # Pages ask once a row; a plan's own labels are read once per distinct set.
+    return StatusScheme.from_json({"kind": SchemeKind.CUSTOM, "statuses": json.loads(labels_json)})
+
+
 def scheme_for_plan(plan) -> StatusScheme:
     if plan is None:
         return DEFAULT_SCHEME
     kind = getattr(plan, "status_scheme", SchemeKind.FOUR) or SchemeKind.FOUR
     if kind == SchemeKind.CUSTOM:
-        return StatusScheme.from_json({"kind": kind, "statuses": plan.custom_statuses or []})
+        return _own_scheme(json.dumps(plan.custom_statuses or [], sort_keys=True))
     return BUILT_IN.get(kind, DEFAULT_SCHEME)

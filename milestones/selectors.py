@@ -49,7 +49,8 @@ class PlanPage:
 
     @property
     def statuses(self):
-        return list(Status)
+        """The plan's scheme's statuses, plus any other shown in the counts."""
+        return self.plan.scheme.key(shown=[status for status, n in self.status_counts.items() if n])
 
 
 def plan_milestones(plan):

@@ -12,6 +12,7 @@ from plans.services import fields_assign, instance_save, permission_check
 from safeguarding import dates
 
 from .models import Milestone, ProgressUpdate, SlippageRecord, UpdateReview
+from .status import Status
 
 
 @transaction.atomic
@@ -21,6 +22,11 @@ def progress_update_create(
     """Append (submit) a progress update. Refuses users who may not update this milestone."""
     if not milestone.can_be_updated_by(author):
         raise PermissionDenied("You can only update milestones you lead, or whose action you lead.")
+    scheme = milestone.action.plan.scheme
+    if status in Status.values and status not in scheme.offered:
+        raise ValidationError(
+            {"status": "Choose one of this plan's statuses: " + ", ".join(e.label for e in scheme.statuses) + "."}
+        )
     update = ProgressUpdate(
         milestone=milestone,
         source=ProgressUpdate.Source.SUBMITTED,

@@ -1,5 +1,8 @@
 from django import forms
+from django.core.exceptions import ValidationError
 
+from milestones import schemes
+from milestones.status import Status
 from safeguarding import dates
 
 from . import roles
@@ -130,12 +133,39 @@ class PlanForm(forms.ModelForm):
             "update_deadline_working_day",
             "reminder_days_before",
             "escalation_days_after",
+            "status_scheme",
         ]
-        widgets = {"period_start": DATE_WIDGET, "period_end": DATE_WIDGET, "purpose": forms.Textarea(attrs={"rows": 3})}
+        widgets = {
+            "period_start": DATE_WIDGET,
+            "period_end": DATE_WIDGET,
+            "purpose": forms.Textarea(attrs={"rows": 3}),
+            "status_scheme": forms.RadioSelect,
+        }
         labels = {"organisation": "organisation name printed on reports"}
+
+    # Given to the service as well as the model fields (plans.views.form_data).
+    service_fields = ("custom_statuses",)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        # The plan's own labels: a word and a colour for each status it uses, not raw JSON.
+        own = {entry.get("status"): entry for entry in (self.instance.custom_statuses or [])}
+        for status in Status:
+            entry = own.get(status.value, {})
+            self.fields[f"label_{status.value}"] = forms.CharField(
+                label=f"Your word for {status.label.lower()}",
+                required=False,
+                max_length=schemes.LABEL_MAX_LENGTH,
+                initial=entry.get("label", ""),
+                help_text=f"{status.icon} Means: {status.meaning.lower()}. "
+                + ("Needed." if status == Status.ACHIEVED else "Leave blank if the plan does not use it."),
+            )
+            self.fields[f"colour_{status.value}"] = forms.ChoiceField(
+                required=False,
+                label="its colour",
+                choices=[(c, c.capitalize()) for c in schemes.COLOURS],
+                initial=entry.get("colour", schemes.DEFAULT_COLOURS[status]),
+            )
         owners = roles.managed_organisations(user)
         if self.instance.owner_id:
             owners = owners | type(self.instance.owner).objects.filter(pk=self.instance.owner_id)
@@ -144,6 +174,26 @@ class PlanForm(forms.ModelForm):
 
     def clean_owner(self):
         return _only_choice_if_empty(self, "owner")
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("status_scheme") != schemes.SchemeKind.CUSTOM:
+            cleaned["custom_statuses"] = self.instance.custom_statuses or []  # kept for when they switch back
+            return cleaned
+        entries = [
+            {
+                "status": s.value,
+                "label": cleaned.get(f"label_{s.value}", ""),
+                "colour": cleaned.get(f"colour_{s.value}"),
+            }
+            for s in Status
+            if (cleaned.get(f"label_{s.value}") or "").strip()
+        ]
+        try:
+            cleaned["custom_statuses"] = self.instance.custom_statuses = schemes.custom_statuses_clean(entries)
+        except ValidationError as refused:
+            self.add_error("status_scheme", refused)
+        return cleaned
 
 
 class PlanChildForm(forms.ModelForm):

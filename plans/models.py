@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from milestones.schemes import SchemeKind, scheme_for_plan
+from milestones.schemes import SchemeKind, custom_statuses_clean, scheme_for_plan
 from safeguarding import dates
 from safeguarding.text import DESCRIPTION_MAX_LENGTH, LONG_TEXT_MAX_LENGTH, text_errors
 
@@ -163,6 +163,11 @@ class Plan(models.Model):
         errors = text_errors(self, {"name": 200, "organisation": 200, "purpose": LONG_TEXT_MAX_LENGTH})
         if self.period_start and self.period_end and self.period_end < self.period_start:
             errors["period_end"] = "The period cannot end before it starts."
+        if self.status_scheme == SchemeKind.CUSTOM:
+            try:
+                self.custom_statuses = custom_statuses_clean(self.custom_statuses)
+            except ValidationError as refused:
+                errors["status_scheme"] = refused.messages
         if errors:
             raise ValidationError(errors)
 

@@ -52,7 +52,7 @@ def form_data(form, *, leave_out=()):
     """The model fields the form edits, as typed and cleaned: the keyword arguments of a service."""
     return {
         name: form.cleaned_data[name]
-        for name in form._meta.fields
+        for name in [*form._meta.fields, *getattr(form, "service_fields", ())]
         if name in form.cleaned_data and name not in leave_out
     }
 

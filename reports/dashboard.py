@@ -45,6 +45,7 @@ class Dashboard:
     indicators: data.IndicatorReport
     status_chart: str
     judged_on: datetime.date
+    statuses: list  # the scheme's statuses (SchemeStatus), plus any other shown in the counts
 
     @property
     def total(self):
@@ -74,6 +75,7 @@ def dashboard(plan, *, as_at=None, snapshot=None, filters=None) -> Dashboard:
     totals: Counter = Counter()
     for entry in theme_counts:
         totals.update(entry.counts)
+    statuses = data.scheme_for(plan, snapshot).key(shown=[status for status, n in totals.items() if n])
     indicators = data.indicator_report(plan, as_at=as_at, snapshot=snapshot, with_charts=False)
     for section in indicators.sections:
         section.rows = [
@@ -95,12 +97,11 @@ def dashboard(plan, *, as_at=None, snapshot=None, filters=None) -> Dashboard:
         indicators=indicators,
         status_chart=stacked_bars_svg(
             [(entry.theme.name, entry.counts) for entry in theme_counts],
-            statuses=data.scheme_for(plan, snapshot).key(
-                shown=[status for entry in theme_counts for status, n in entry.counts.items() if n]
-            ),
+            statuses=statuses,
             title=f"Milestones by status for each {plan.group_label.lower()}",
         ),
         judged_on=judged_on,
+        statuses=statuses,
     )
 
 
@@ -139,7 +140,7 @@ def dashboard_html(
             if kept:
                 return kept
     board = dashboard(plan, as_at=as_at, snapshot=snapshot, filters=filters)
-    context = {"plan": plan, "board": board, "snapshot": snapshot, "statuses": list(Status)}
+    context = {"plan": plan, "board": board, "snapshot": snapshot, "statuses": board.statuses}
     result = (render_to_string("reports/partials/dashboard_body.html", context), timezone.now())
     if seconds:
         cache.set(key, result, seconds * 5)  # kept past due, to give while one request recalculates

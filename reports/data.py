@@ -42,6 +42,10 @@ class ReportHeader:
     def council(self):
         return self.plan.organisation or self.plan.name
 
+    @property
+    def scheme(self):
+        return scheme_for(self.plan, self.snapshot)
+
 
 def scheme_for(plan, snapshot=None):
     """The status scheme a page shows: the snapshot's as it was taken, else the plan's own."""
@@ -158,7 +162,7 @@ def milestone_report(plan, *, as_at=None, filters=None, snapshot=None) -> Milest
         actions=list(blocks.values()),
         theme_counts=themes,
         totals=totals,
-        statuses=list(Status),
+        statuses=scheme_for(plan, snapshot).key(shown=[status for status, n in totals.items() if n]),
         filters_applied=source.filters_applied,
         filterset=source.filterset,
     )

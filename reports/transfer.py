@@ -13,7 +13,6 @@ from indicators import importing as indicator_importing
 from indicators.models import Commentary, Indicator, IndicatorValue, IndicatorYear
 from milestones import importing as plan_importing
 from milestones.models import Milestone, ProgressUpdate, SlippageRecord
-from milestones.status import Status
 from plans.importing import ImportRefused, Problem
 from plans.models import Person
 from safeguarding import dates
@@ -103,7 +102,7 @@ def plan_export(plan) -> bytes:
                 m.description,
                 m.planned_start,
                 m.due_date,
-                _label(m.current_status),
+                plan.scheme.label(m.current_status),
                 m.current_note,
                 m.lead.name,
                 m.action.theme.name,
@@ -128,7 +127,7 @@ def plan_export(plan) -> bytes:
                 u.milestone.action.ref,
                 u.milestone.description,
                 u.reporting_month.strftime("%Y-%m"),
-                _label(u.status),
+                plan.scheme.label(u.status),
                 u.note,
                 u.status_reason,
                 u.author.username if u.author else "",
@@ -223,10 +222,6 @@ def plan_export(plan) -> bytes:
     output = io.BytesIO()
     workbook.save(output)
     return output.getvalue()
-
-
-def _label(status):
-    return Status(status).label
 
 
 def import_settings_of(plan_name):

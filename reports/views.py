@@ -15,7 +15,6 @@ from django.utils.http import http_date
 from django.views import View
 from django.views.generic import CreateView, DetailView, FormView, ListView, TemplateView, UpdateView
 
-from milestones.status import Status
 from plans import roles
 from plans.audit import audit_entries
 from plans.models import Action, Plan
@@ -369,7 +368,9 @@ class SnapshotDetailView(DetailView):
         return {
             **super().get_context_data(**kwargs),
             "plan": snapshot.plan,
-            "status_counts": [(status, statuses.get(status.value, 0)) for status in Status],
+            "status_counts": [
+                (entry, statuses.get(entry.value, 0)) for entry in snapshot.scheme.key(shown=list(statuses))
+            ],
             "overdue": snapshot.milestones.filter(is_overdue=True).count(),
             "indicator_count": snapshot.indicators.count(),
             "kinds": registry.CHOICES,

@@ -7,21 +7,53 @@ from django.utils.html import format_html, format_html_join
 
 from safeguarding import dates
 
+from ..schemes import DEFAULT_SCHEME
 from ..status import Status
 
 register = template.Library()
 
 
-@register.simple_tag
-def status_badge(status):
-    """Status as icon + word (never colour alone)."""
-    status = Status(status or Status.NOT_STARTED)
+def context_scheme(context):
+    """The status scheme of the page: set by the view (status_scheme), else the report's (as shown when
+    its snapshot was taken), else the plan's, else the milestone report's four statuses."""
+    scheme = context.get("status_scheme")
+    if scheme is not None:
+        return scheme
+    for name in ("report", "board"):
+        header = getattr(context.get(name), "header", None)
+        if header is not None and hasattr(header, "scheme"):
+            return header.scheme
+    plan = context.get("plan")
+    return getattr(plan, "scheme", None) or DEFAULT_SCHEME
+
+
+def _value(status):
+    return getattr(status, "value", status) or Status.NOT_STARTED
+
+
+def badge(status, scheme=DEFAULT_SCHEME):
+    """Status as icon + word in the plan's scheme (never colour alone)."""
+    entry = scheme.get(_value(status))
     return format_html(
-        '<span class="status status-{}"><span aria-hidden="true">{}</span> {}</span>',
-        status.value,
-        status.icon,
-        status.label,
+        '<span class="{}"><span aria-hidden="true">{}</span> {}</span>', entry.css, entry.icon, entry.label
     )
+
+
+@register.simple_tag(takes_context=True)
+def status_badge(context, status, scheme=None):
+    return badge(status, scheme or context_scheme(context))
+
+
+@register.simple_tag(takes_context=True)
+def status_text(context, status, scheme=None):
+    """Icon and word as plain text, for long printed tables (cheaper to lay out than a badge)."""
+    return (scheme or context_scheme(context)).text(_value(status))
+
+
+@register.simple_tag(takes_context=True)
+def status_colour(context, status, scheme=None):
+    """The class that colours a printed status cell in the plan's scheme."""
+    return f"st-c-{(scheme or context_scheme(context)).get(_value(status)).colour}"
 
 
 OVERDUE_BADGE = format_html(
@@ -93,7 +125,7 @@ def milestone_cells(m):
         m.description,
         _day(m.planned_start),
         due,
-        status_badge(m.current_status),
+        badge(m.current_status, m.action.plan.scheme),
         overdue,
         flags,
         note,
@@ -131,11 +163,4 @@ def updatable_by(milestone, user):
 
 @register.filter
 def get_count(counter, key):
-    return counter.get(key, 0) if counter else 0
-
-
-@register.filter
-def status_text(status):
-    """Icon and word as plain text, for long printed tables (cheaper to lay out than a badge)."""
-    status = Status(status or Status.NOT_STARTED)
-    return f"{status.icon} {status.label}"
+    return counter.get(_value(key), 0) if counter else 0
