@@ -44,7 +44,7 @@ from . import import_layout as layout
 from . import import_values as values
 from .import_values import STATUS_WORDS, parse_date  # noqa: F401 (the names callers used before)
 from .models import Milestone, ProgressUpdate
-from .schemes import BUILT_IN, SchemeKind
+from .schemes import BUILT_IN, SchemeKind, StatusScheme, custom_statuses_clean
 from .services import milestone_create_many, milestone_update, progress_update_record, progress_update_record_many
 from .status import Status
 
@@ -74,7 +74,8 @@ AGENCIES = {
     **{label.lower(): value for value, label in Person.Agency.choices},
 }
 # Sheets of Plan Tracker's own export that other parts of the import read.
-EXPORT_SHEETS = {"progress history", "indicators", "indicator values", "people"}
+EXPORT_SHEETS = {"progress history", "indicators", "indicator values", "people", "status key"}
+STATUS_KEY_SHEET = "Status key"
 
 
 @dataclass
@@ -202,6 +203,7 @@ class Parsed:
     objectives_as: str = "themes"
     proposed_sheets: list = field(default_factory=list)
     scheme: str = ""  # the status scheme the sheet is written in, when it is RAG ("rag", "brag"); else ""
+    custom_statuses: list = field(default_factory=list)  # an export's own labels (its "Status key" sheet)
 
     @property
     def mapping(self):
@@ -363,6 +365,7 @@ def parse_document(
         if normalise(title) not in EXPORT_SHEETS:
             parsed.not_imported.append(f"The sheet “{title}” is not imported.")
     _parse_extras(table, parsed)
+    scheme = _status_key(table, parsed) or scheme
     if history_rows is None:
         history_rows = next(
             (rows for title, rows in table.sheets.items() if normalise(title) == "progress history"), None
@@ -375,7 +378,7 @@ def parse_document(
         parsed.as_at, parsed.as_at_source = dates.current_month(), "not found in the document: this month"
     _scheme_detected(parsed, _parse_rows(table, parsed, mapping, labels, scheme))
     if history_rows:
-        parsed.history, history_problems = parse_history(history_rows)
+        parsed.history, history_problems = parse_history(history_rows, scheme)
         parsed.problems += history_problems
     if not parsed.rows and not parsed.themes and not parsed.problems:
         parsed.problems.append(Problem(0, "File", "there are no rows under the heading row."))
@@ -408,10 +411,40 @@ def _status_fills(table, mapping):
     return found
 
 
+def _status_key(table, parsed):
+    """An export's "Status key" sheet (label, what it means, colour): the words its statuses are
+    written in. A plan's own labels are kept so a new plan imported from the export reports in them.
+    -> the StatusScheme to read the file with, or None."""
+    rows = next((rows for title, rows in table.sheets.items() if normalise(title) == "status key"), None)
+    if not rows or len(rows) < 2:
+        return None
+    families = {s.label.lower(): s.value for s in Status}
+    entries = []
+    for row in rows[1:]:
+        label, means = _text(cell(row, 0)), normalise(cell(row, 1))
+        if label and means in families:
+            colour, meaning = _text(cell(row, 2)).lower(), _text(cell(row, 3))
+            entries.append({"status": families[means], "label": label, "colour": colour, "meaning": meaning})
+    pairs = [(e["status"], e["label"]) for e in entries]
+    for kind, built_in in BUILT_IN.items():
+        if pairs == [(e.value, e.label) for e in built_in.statuses]:
+            parsed.scheme = kind.value if kind != SchemeKind.FOUR else ""
+            return built_in
+    try:
+        cleaned = custom_statuses_clean(entries)
+    except ValidationError as refused:
+        parsed.not_imported.append(f"The sheet “{STATUS_KEY_SHEET}” is not imported: {' '.join(refused.messages)}")
+        return None
+    parsed.custom_statuses = cleaned
+    return StatusScheme.from_json({"kind": SchemeKind.CUSTOM, "statuses": cleaned})
+
+
 def _scheme_detected(parsed, ratings):
     """A status column written mostly as RAG ratings (letters, words or colours) is a RAG plan; with
     Blue among them, Blue-Red-Amber-Green."""
-    if not ratings or not ratings["rag"] or ratings["rag"] * 2 < ratings["all"]:
+    if parsed.scheme or parsed.custom_statuses or not ratings:
+        return  # an export's status key says exactly what its scheme is
+    if not ratings["rag"] or ratings["rag"] * 2 < ratings["all"]:
         return
     parsed.scheme = (SchemeKind.BRAG if ratings["blue"] else SchemeKind.RAG).value
 
@@ -912,7 +945,20 @@ HISTORY_LIMITS = {
 }
 
 
-def parse_history(rows):
+def _history_status(word, labels, scheme):
+    """A history row's status: the family's label, the plan's own label, or a RAG word (an export
+    writes statuses in its plan's scheme: "Amber", "Complete", "Progressing")."""
+    key = normalise(word)
+    if key in labels:
+        return labels[key]
+    found = scheme.reading(str(word or "")) if scheme is not None else None
+    if found:
+        return found.value
+    reading = values.match_status(str(word or ""), scheme) if key else None
+    return reading.status if reading else None
+
+
+def parse_history(rows, scheme=None):
     """The 'Progress history' sheet of an export: every update, so a round trip keeps the history.
     -> (entries, problems); a row that cannot be written is a problem naming the sheet, row and column."""
     if not rows:
@@ -939,7 +985,7 @@ def parse_history(rows):
                 problems.append(Problem(number, where(name), problem))
                 refused = True
         month = dates.parse_month(str(value["month"] or ""))
-        status = labels.get(normalise(value["status"]))
+        status = _history_status(value["status"], labels, scheme)
         if month is None:
             problems.append(
                 Problem(number, where("month"), f"'{value['month']}' is not a month: write it like 2009-10.")
@@ -1084,6 +1130,8 @@ def _write(parsed, plan, plan_name, summary, owner, author):
     if plan is None:
         # A new plan reports in the scheme its sheet is written in (RAG, BRAG), so Amber stays Amber.
         scheme = {"status_scheme": parsed.scheme} if parsed.scheme else {}
+        if parsed.custom_statuses:  # an export of a plan with its own labels
+            scheme = {"status_scheme": SchemeKind.CUSTOM.value, "custom_statuses": parsed.custom_statuses}
         plan = _service(0, "Plan", plan_services.plan_create, actor=author, owner=owner, name=plan_name, **scheme)
         summary.plan_created = True
     else:
@@ -1235,6 +1283,10 @@ def _scheme_note(parsed, plan, created):
     """The preview's sentence on statuses: the scheme found in the sheet, and the one the plan reports in."""
     shown = ", ".join(entry.label for entry in plan.scheme.statuses)
     found = BUILT_IN[parsed.scheme] if parsed.scheme else None
+    if found is None and parsed.custom_statuses:
+        own = ", ".join(entry["label"] for entry in parsed.custom_statuses)
+        kept = "the new plan reports in them" if created else f"the plan keeps its status scheme ({shown})"
+        return f"The file's own statuses ({own}, from its {STATUS_KEY_SHEET} sheet): {kept}."
     if found is None:
         return f"No RAG ratings in the file: the new plan reports in {shown}." if created else ""
     said = f"RAG ratings in the file ({', '.join(entry.label for entry in found.statuses)})"

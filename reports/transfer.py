@@ -219,6 +219,14 @@ def plan_export(plan) -> bytes:
         ["Name", "Job title", "Agency", "Organisation", "Email"],
         ([p.name, p.job_title, p.agency, p.organisation, p.email] for p in Person.objects.for_plan(plan)),
     )
+    # The words the statuses above are written in, so an import of this file reads them back (a plan's
+    # own labels included) and a plan made from it reports in the same scheme.
+    _sheet(
+        workbook,
+        plan_importing.STATUS_KEY_SHEET,
+        ["Status", "Means", "Colour", "Meaning"],
+        ([e.label, e.status.label, e.colour, e.meaning] for e in plan.scheme.statuses),
+    )
     output = io.BytesIO()
     workbook.save(output)
     return output.getvalue()

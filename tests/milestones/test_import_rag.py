@@ -310,3 +310,70 @@ def test_the_preview_and_the_command_say_which_scheme_was_found(client, users, s
     call_command("import_plan", str(path), "--plan", "Cmd", "--organisation", "Westmoor Council", "--dry-run")
     out = capsys.readouterr().out
     assert "  statuses: RAG ratings in the file (Red, Amber, Green, Complete): the new plan reports in Red" in out
+
+
+# --- an export written in the plan's words imports back ----------------------------------------
+
+
+def _own_words_plan():
+    plan = plan_services.plan_create(actor=None, owner=default_organisation(), name="Own words")
+    plan_services.plan_update(
+        actor=None,
+        plan=plan,
+        status_scheme="custom",
+        custom_statuses=[
+            {"status": "achieved", "label": "Signed off", "colour": "blue", "meaning": "Done and evidenced"},
+            {"status": "on_track", "label": "Progressing", "colour": "green"},
+            {"status": "at_risk", "label": "Wobbling", "colour": "amber"},
+            {"status": "not_on_track", "label": "Stuck", "colour": "red"},
+        ],
+    )
+    content = (
+        "Objective,Action,Due,Lead,Progress,Status\n"
+        "Front door,Screening team,31/03/2012,Ann Rowe,Oct 2011 - Progressing. Nov 2011 - Posts filled.,Signed off\n"
+        ",Audit,31/03/2012,Ann Rowe,No auditor yet.,Wobbling\n"
+    )
+    run(content.encode(), filename="plan.csv", plan="Own words")
+    plan.refresh_from_db()
+    return plan
+
+
+def test_a_rag_plans_export_imports_back_into_itself_and_into_a_new_plan():
+    from reports.transfer import plan_export
+
+    run(RAG_CSV.encode(), filename="plan.csv")
+    plan = Plan.objects.get(name="Westmoor")
+    exported = plan_export(plan)  # statuses written as Red, Amber, Green, Complete
+    again = run(exported, filename="export.xlsx")
+    assert not again.changed and not again.parsed.problems
+    copy = run(exported, filename="export.xlsx", plan="Copy")
+    assert Plan.objects.get(name="Copy").status_scheme == "rag" and copy.parsed.scheme == "rag"
+    assert statuses("Copy") == statuses("Westmoor")
+    history = lambda name: sorted(  # noqa: E731
+        ProgressUpdate.objects.filter(milestone__action__plan__name=name).values_list(
+            "milestone__description", "reporting_month", "status", "note"
+        )
+    )
+    assert history("Copy") == history("Westmoor")
+
+
+def test_a_plan_with_its_own_labels_exports_its_key_and_a_new_plan_gets_them():
+    from reports.transfer import plan_export
+
+    plan = _own_words_plan()
+    exported = plan_export(plan)
+    copy = run(exported, filename="export.xlsx", plan="Copy")
+    new = Plan.objects.get(name="Copy")
+    assert new.status_scheme == "custom"
+    assert [(e["status"], e["label"], e["colour"]) for e in new.custom_statuses] == [
+        ("achieved", "Signed off", "blue"),
+        ("on_track", "Progressing", "green"),
+        ("at_risk", "Wobbling", "amber"),
+        ("not_on_track", "Stuck", "red"),
+    ]
+    assert new.custom_statuses[0]["meaning"] == "Done and evidenced"
+    assert "The file's own statuses (Signed off, Progressing, Wobbling, Stuck" in copy.scheme_note
+    assert statuses("Copy") == statuses("Own words")
+    assert ProgressUpdate.objects.filter(milestone__action__plan=new).count() == 3
+    assert not any("Status key" in line for line in copy.parsed.not_imported)
+    assert not run(exported, filename="export.xlsx", plan="Own words").changed
