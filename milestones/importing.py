@@ -425,9 +425,12 @@ def _status_key(table, parsed):
         if label and means in families:
             colour, meaning = _text(cell(row, 2)).lower(), _text(cell(row, 3))
             entries.append({"status": families[means], "label": label, "colour": colour, "meaning": meaning})
-    pairs = [(e["status"], e["label"]) for e in entries]
+    if not entries:
+        parsed.not_imported.append(f"The sheet “{STATUS_KEY_SHEET}” is not imported: it names no status.")
+        return None
+    pairs = {(e["status"], e["label"].casefold()) for e in entries}
     for kind, built_in in BUILT_IN.items():
-        if pairs == [(e.value, e.label) for e in built_in.statuses]:
+        if pairs == {(e.value, e.label.casefold()) for e in built_in.statuses}:
             parsed.scheme = kind.value if kind != SchemeKind.FOUR else ""
             return built_in
     try:
@@ -776,8 +779,8 @@ def _parse_milestone(number, found, labels, row, state, parsed, has_action_lead)
                 Problem(
                     number,
                     labels.get("status", "Status"),
-                    f"“{reading.word}” is read as {reading.rag}: imported as {Status(reading.status).label} "
-                    "(a mixed rating takes its worse colour).",
+                    f"“{reading.word}” is read as {reading.rag}: imported as {Status(reading.status).label}"
+                    + (" (a mixed rating takes its worse colour)." if "/" in reading.word else "."),
                 )
             )
         if reading.status == Status.AT_RISK and not text:
