@@ -33,8 +33,6 @@ PATTERNS = {
     Status.NOT_ON_TRACK: "hatch",
     Status.NOT_STARTED: "outline",
 }
-# Order of severity, for roll-ups and "worst first" lists.
-SEVERITY = [Status.NOT_ON_TRACK, Status.AT_RISK, Status.NOT_STARTED, Status.ON_TRACK, Status.ACHIEVED]
 LABEL_MAX_LENGTH = 40
 
 

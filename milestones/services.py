@@ -192,6 +192,7 @@ def plan_document_load(document: dict) -> Plan:
             "period_start": _date(spec.get("period_start")),
             "period_end": _date(spec.get("period_end")),
             "group_label": spec.get("group_label", Plan.GroupLabel.THEME),
+            "status_scheme": spec.get("status_scheme", "four"),
         },
     )
     versions = {}

@@ -26,6 +26,7 @@ def user_roles(request):
     anywhere = roles.roles_anywhere(user)
     manages_anywhere = roles.PROGRAMME_MANAGER in anywhere
     return {
+        "status_scheme": plan.scheme if plan is not None else None,
         "can_edit_plan": roles.PROGRAMME_MANAGER in held,
         "can_edit_indicators": bool(held & {roles.PROGRAMME_MANAGER, roles.PERFORMANCE_OFFICER}),
         "user_is_programme_manager": roles.PROGRAMME_MANAGER in held,

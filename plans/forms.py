@@ -148,21 +148,23 @@ class PlanForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["status_scheme"].required = False
         # The plan's own labels: a word and a colour for each status it uses, not raw JSON.
         own = {entry.get("status"): entry for entry in (self.instance.custom_statuses or [])}
         for status in Status:
             entry = own.get(status.value, {})
             self.fields[f"label_{status.value}"] = forms.CharField(
-                label=f"Your word for {status.label.lower()}",
+                label=f"Word for {status.label.lower()}",
                 required=False,
                 max_length=schemes.LABEL_MAX_LENGTH,
                 initial=entry.get("label", ""),
-                help_text=f"{status.icon} Means: {status.meaning.lower()}. "
-                + ("Needed." if status == Status.ACHIEVED else "Leave blank if the plan does not use it."),
+                help_text="Needed: finished milestones stop being chased."
+                if status == Status.ACHIEVED
+                else "Leave blank if the plan does not use it.",
             )
             self.fields[f"colour_{status.value}"] = forms.ChoiceField(
                 required=False,
-                label="its colour",
+                label="Colour",
                 choices=[(c, c.capitalize()) for c in schemes.COLOURS],
                 initial=entry.get("colour", schemes.DEFAULT_COLOURS[status]),
             )
@@ -174,6 +176,18 @@ class PlanForm(forms.ModelForm):
 
     def clean_owner(self):
         return _only_choice_if_empty(self, "owner")
+
+    def clean_status_scheme(self):
+        # Not chosen (an older form, a script): the plan keeps its scheme, a new plan gets the default.
+        return self.cleaned_data.get("status_scheme") or self.instance.status_scheme or schemes.SchemeKind.FOUR
+
+    @property
+    def own_label_fields(self):
+        return [f"{kind}_{s.value}" for s in Status for kind in ("label", "colour")]
+
+    @property
+    def own_label_rows(self):
+        return [(s, self[f"label_{s.value}"], self[f"colour_{s.value}"]) for s in Status]
 
     def clean(self):
         cleaned = super().clean()

@@ -152,6 +152,7 @@ class PlanObjectMixin(PlanChildMixin):
 class PlanCreateView(EditFormMixin, CreateView):
     model = Plan
     form_class = PlanForm
+    template_name = "plans/plan_form.html"
     heading = "New plan"
     success_message = "Plan created."
 
@@ -168,6 +169,7 @@ class PlanCreateView(EditFormMixin, CreateView):
 class PlanUpdateView(EditFormMixin, UpdateView):
     model = Plan
     form_class = PlanForm
+    template_name = "plans/plan_form.html"
     heading = "Edit plan settings"
     success_message = "Plan settings saved."
 

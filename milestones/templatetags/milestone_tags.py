@@ -14,15 +14,15 @@ register = template.Library()
 
 
 def context_scheme(context):
-    """The status scheme of the page: set by the view (status_scheme), else the report's (as shown when
-    its snapshot was taken), else the plan's, else the milestone report's four statuses."""
-    scheme = context.get("status_scheme")
-    if scheme is not None:
-        return scheme
+    """The status scheme of the page: the report's (as shown when its snapshot was taken), else the
+    plan's being looked at (status_scheme, from the context processor), else the milestone report's four."""
     for name in ("report", "board"):
         header = getattr(context.get(name), "header", None)
         if header is not None and hasattr(header, "scheme"):
             return header.scheme
+    scheme = context.get("status_scheme")
+    if scheme is not None:
+        return scheme
     plan = context.get("plan")
     return getattr(plan, "scheme", None) or DEFAULT_SCHEME
 
