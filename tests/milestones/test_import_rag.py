@@ -377,3 +377,27 @@ def test_a_plan_with_its_own_labels_exports_its_key_and_a_new_plan_gets_them():
     assert ProgressUpdate.objects.filter(milestone__action__plan=new).count() == 3
     assert not any("Status key" in line for line in copy.parsed.not_imported)
     assert not run(exported, filename="export.xlsx", plan="Own words").changed
+
+
+def test_yellow_is_amber_and_a_councils_own_key_sheet_is_listed_not_read():
+    from openpyxl import Workbook
+
+    from .import_workbooks import save
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Plan"
+    sheet.append(["Objective", "Action", "Due", "Lead", "Progress", "RAG"])
+    sheet.append(["Front door", "Screening team", "31/03/2012", "Ann Rowe", "Posts advertised twice.", "Yellow"])
+    sheet.append([None, "Thresholds", "31/03/2012", "Ann Rowe", "Agreed.", "Green"])
+    key = workbook.create_sheet("Status key")
+    key.append(["Colour", "What it means"])
+    key.append(["Red", "Will not be delivered without help"])
+    key.append(["Yellow", "Some slippage"])
+    summary = run(save(workbook))
+    assert statuses()["Screening team"] == (Status.AT_RISK, "Posts advertised twice.")
+    assert any(
+        f.row == 2 and f.message == "“Yellow” is read as Amber: imported as At risk." for f in summary.parsed.flags
+    )
+    assert "The sheet “Status key” is not imported: it names no status." in summary.parsed.not_imported
+    assert Plan.objects.get().status_scheme == "rag"
