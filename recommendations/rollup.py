@@ -33,6 +33,10 @@ class RollUp(models.TextChoices):
     def icon(self):
         return ROLLUP_ICONS[self]
 
+    @property
+    def meaning(self):
+        return ROLLUP_MEANINGS[self]
+
 
 ROLLUP_ICONS = {
     RollUp.NOT_COVERED: "⚠",

@@ -95,6 +95,14 @@ def plan_sources(plan):
     )
 
 
+def _progress(recommendation, actions, by_action, plan) -> RecommendationProgress:
+    answering = [
+        ActionProgress(action=a, milestones=by_action.get(a.pk, []), other_plan=a.plan_id != plan.pk) for a in actions
+    ]
+    rollup = roll_up(m for a in answering for m in a.milestones)
+    return RecommendationProgress(recommendation=recommendation, actions=answering, rollup=rollup)
+
+
 def recommendation_progress(plan, *, as_at=None, milestones_for=None) -> RecommendationProgressList:
     """Every recommendation of the plan with its actions, their milestones and the roll-up.
 
@@ -109,12 +117,14 @@ def recommendation_progress(plan, *, as_at=None, milestones_for=None) -> Recomme
     for source in sources:
         rows = []
         for recommendation in source.recommendation_list:
-            answering = [
-                ActionProgress(action=a, milestones=by_action.get(a.pk, []), other_plan=a.plan_id != plan.pk)
-                for a in recommendation.action_list
-            ]
-            rollup = roll_up(m for a in answering for m in a.milestones)
-            counts[rollup] += 1
-            rows.append(RecommendationProgress(recommendation=recommendation, actions=answering, rollup=rollup))
+            row = _progress(recommendation, recommendation.action_list, by_action, plan)
+            counts[row.rollup] += 1
+            rows.append(row)
         groups.append(SourceGroup(source=source, recommendations=rows))
     return RecommendationProgressList(plan=plan, as_at=as_at, sources=groups, counts=counts)
+
+
+def one_recommendation_progress(recommendation, *, as_at=None) -> RecommendationProgress:
+    """One recommendation with its actions, their milestones and the roll-up (the same rule as the list)."""
+    actions = list(recommendation.actions.select_related("plan", "action_lead").order_by("plan__name", "ref_sort_key"))
+    return _progress(recommendation, actions, live_milestones_for(actions, as_at), recommendation.source.plan)

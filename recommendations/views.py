@@ -26,6 +26,21 @@ class RecommendationListView(TemplateView):
         }
 
 
+class RecommendationDetailView(TemplateView):
+    template_name = "recommendations/recommendation_detail.html"
+
+    def get_context_data(self, **kwargs):
+        recommendation = get_object_or_404(Recommendation.objects.select_related("source__plan"), pk=self.kwargs["pk"])
+        plan = check_plan_permission(self.request, recommendation)
+        return {
+            **super().get_context_data(**kwargs),
+            "plan": plan,
+            "recommendation": recommendation,
+            "row": selectors.one_recommendation_progress(recommendation),
+            "can_edit": self.request.user.has_perm("plans.change_plan", plan),
+        }
+
+
 class RecommendationsEditMixin(PlanChildMixin):
     def get_success_url(self):
         return reverse("recommendations:list", args=[self.plan.pk])

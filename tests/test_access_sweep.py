@@ -98,6 +98,7 @@ URL_OBJECTS = {
     "indicators:commentary_edit": {"pk": "commentary"},
     "recommendations:list": {"pk": "plan"},
     "recommendations:create": {"plan_pk": "plan"},
+    "recommendations:detail": {"pk": "recommendation"},
     "recommendations:edit": {"pk": "recommendation"},
     "recommendations:source_create": {"plan_pk": "plan"},
     "recommendations:source_edit": {"pk": "source"},

@@ -171,3 +171,38 @@ def test_a_member_of_another_council_gets_404(plan_today):
     client.force_login(stranger)
     assert client.get(reverse("recommendations:list", args=[recommendation.plan.pk])).status_code == 404
     assert client.get(reverse("recommendations:edit", args=[recommendation.pk])).status_code == 404
+    assert client.get(reverse("recommendations:detail", args=[recommendation.pk])).status_code == 404
+
+
+def test_a_recommendation_page_shows_its_actions_milestones_and_roll_up(
+    plan_with_recommendations, users, client, django_assert_max_num_queries
+):
+    plan, done, risky, uncovered = plan_with_recommendations
+    risky.actions.add(*[MilestoneFactory(action__plan=plan).action for _ in range(10)])
+    client.force_login(users["scrutiny_member"])
+    with django_assert_max_num_queries(12):  # a fixed number, however many actions answer it
+        response = client.get(reverse("recommendations:detail", args=[risky.pk]))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "<strong>At risk</strong>" in html  # the late milestone puts it at risk, as on the list
+    assert "Slipping: waiting for the board" in html
+    for action in risky.actions.all():
+        assert f"#action-{action.pk}" in html
+    assert reverse("recommendations:edit", args=[risky.pk]) not in html  # read-only for scrutiny
+    # The list links each ref to its page, and the plan's tabs lead to the list.
+    listing = client.get(reverse("recommendations:list", args=[plan.pk])).content.decode()
+    assert reverse("recommendations:detail", args=[uncovered.pk]) in listing
+    assert reverse("recommendations:edit", args=[uncovered.pk]) not in listing
+    tabs = client.get(reverse("milestones:plan", args=[plan.pk])).content.decode()
+    assert f'href="{reverse("recommendations:list", args=[plan.pk])}">Recommendations</a>' in tabs
+
+
+def test_the_programme_manager_sees_the_edit_links(plan_with_recommendations, users, client):
+    plan, done, risky, uncovered = plan_with_recommendations
+    client.force_login(users["programme_manager"])
+    page = client.get(reverse("recommendations:detail", args=[uncovered.pk])).content.decode()
+    assert "Not covered" in page and "No action answers this recommendation yet." in page
+    assert reverse("recommendations:edit", args=[uncovered.pk]) in page
+    listing = client.get(reverse("recommendations:list", args=[plan.pk])).content.decode()
+    assert reverse("recommendations:edit", args=[uncovered.pk]) in listing
+    assert reverse("recommendations:create", args=[plan.pk]) in listing
