@@ -7,7 +7,7 @@ ValueError with a sentence saying how to write it.
 
 import datetime
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from plans.importing import normalise
 from safeguarding import dates
@@ -431,6 +431,8 @@ def as_at_in(text):
 
 EMAIL = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
 TITLE_DASH = re.compile(r"\s+[-–—]\s+|\s*[–—]\s*")
+JOINED = re.compile(r"\s+(?:&|and|\+)\s+")
+NAME_THEN_TITLE = re.compile(r"^[A-Z][\w'.-]+(?: [A-Z][\w'.-]+){1,3}\s*[-–—]\s+\S")
 SEVERAL = re.compile(r"\s*(?:\n|;|\s&\s|\s\+\s|\sand\s|\s/\s)\s*", re.I)
 
 
@@ -439,7 +441,8 @@ class Lead:
     name: str
     job_title: str = ""
     email: str = ""
-    second: str = ""  # a second lead named in the same cell (kept in words until leads can be several)
+    second: str = ""  # any other leads named in the same cell, in words
+    others: list = field(default_factory=list)  # ... as Leads: they become the milestone's supporting leads
 
 
 def _one_lead(text):
@@ -471,7 +474,14 @@ def parse_lead(value):
     chunks = [c for c in re.split(r"\s*(?:\n|;)\s*", text) if c.strip()]
     if len(chunks) == 1 and not TITLE_DASH.search(text):
         chunks = [c for c in SEVERAL.split(text) if c.strip()]
+    elif len(chunks) == 1:
+        # "Debbie Haith – Deputy Director & Sarah Parker – Head of Commissioning": split at "&" only where
+        # each part reads "Name – title", so "Head of Health & Social Care – Jo Bloggs" stays one lead.
+        parts = [p for p in JOINED.split(text) if p.strip()]
+        if len(parts) > 1 and all(NAME_THEN_TITLE.match(p) for p in parts):
+            chunks = parts
     lead = _one_lead(chunks[0])
     if len(chunks) > 1:
+        lead.others = [other for other in (_one_lead(c) for c in chunks[1:]) if other.name]
         lead.second = ", ".join(_one_lead(c).name or c for c in chunks[1:])
     return lead

@@ -147,6 +147,8 @@ class Row:
     lead_email: str = ""
     lead_title: str = ""
     agency: str = ""
+    # Other people named in the lead cell ("Debbie Haith & Sarah Parker"): [name, email, job title] each.
+    supporting_leads: list = field(default_factory=list)
     outcome: str = ""
     source: str = ""
     action_lead_email: str = ""
@@ -730,6 +732,7 @@ def _parse_milestone(number, found, labels, row, state, parsed, has_action_lead)
         problems.append(Problem(number, labels.get("lead", "Lead"), "no milestone lead or action lead is given."))
     state["lead"] = lead.name
     row.lead, row.lead_title = lead.name, lead.job_title
+    row.supporting_leads = [[other.name, other.email, other.job_title] for other in lead.others]
     row.lead_email = _text(found.get("lead_email", "")) or lead.email
     if row.lead_email and not values.EMAIL.fullmatch(row.lead_email):
         problems.append(
@@ -797,8 +800,6 @@ def _parse_milestone(number, found, labels, row, state, parsed, has_action_lead)
                     "milestone's page).",
                 )
             )
-        if latest and lead.second:
-            text = f"{text}\nSecond lead: {lead.second}".strip()
         month = entry.month or parsed.as_at
         problem = month_problem(month)
         if problem:
@@ -821,8 +822,8 @@ def _parse_milestone(number, found, labels, row, state, parsed, has_action_lead)
             Problem(
                 number,
                 labels.get("lead", "Lead"),
-                f"two leads: {lead.name} is the milestone lead; “Second lead: {lead.second}” is kept in the "
-                "progress note (a milestone has one lead for now).",
+                f"several leads: {lead.name} is the milestone lead; {lead.second} "
+                f"{'is a supporting lead' if len(lead.others) == 1 else 'are supporting leads'} (each can update it).",
             )
         )
     if len(problems) == before:
@@ -1163,7 +1164,9 @@ def _write(parsed, plan, plan_name, summary, owner, author):
     people = _People(plan, author, summary)
     actions = {a.ref: a for a in Action.objects.filter(plan=plan).select_related("theme")}
     milestones = {}
-    for milestone in Milestone.objects.filter(action__plan=plan).order_by("order", "id"):
+    for milestone in (
+        Milestone.objects.filter(action__plan=plan).prefetch_related("supporting_leads").order_by("order", "id")
+    ):
         milestones.setdefault((milestone.action_id, milestone.description), []).append(milestone)
     known_updates = set(
         ProgressUpdate.objects.filter(milestone__action__plan=plan).values_list(
@@ -1171,7 +1174,7 @@ def _write(parsed, plan, plan_name, summary, owner, author):
         )
     )
     seen_actions, order, occurrences = set(), {}, {}
-    new_milestones, new_updates, new_keys = [], [], set()
+    new_milestones, new_supporting, new_updates, new_keys = [], [], [], set()
     now = timezone.now()
     for row in parsed.rows:
         theme = themes[row.theme.lower()]
@@ -1205,6 +1208,11 @@ def _write(parsed, plan, plan_name, summary, owner, author):
         if not row.milestone:
             continue
         lead = people.get(row.number, "Lead", row.lead, row.lead_email, row.lead_title, row.agency)
+        supporting = [
+            people.get(row.number, "Lead", name, email, title, row.agency)
+            for name, email, title in row.supporting_leads
+        ]
+        supporting = [person for person in dict.fromkeys(supporting) if person.pk != lead.pk]
         order[row.ref] = order.get(row.ref, 0) + 1
         # The same description twice in one action (seed 2.09 has it) matches the same occurrence.
         occurrence = occurrences.get((row.ref, row.milestone), 0)
@@ -1222,6 +1230,7 @@ def _write(parsed, plan, plan_name, summary, owner, author):
             )
             matches.append(milestone)
             new_milestones.append((row.number, milestone))
+            new_supporting.append(supporting)
             summary.milestones_created += 1
         else:
             changes = {}
@@ -1229,6 +1238,10 @@ def _write(parsed, plan, plan_name, summary, owner, author):
                 changes["planned_start"] = row.planned_start
             if milestone.lead_id != lead.pk:
                 changes["lead"] = lead
+            # Supporting leads named in the sheet are added; ones added in the app are kept.
+            had = list(milestone.supporting_leads.all()) if milestone.pk else []
+            if supporting and not {p.pk for p in supporting} <= {p.pk for p in had}:
+                changes["supporting_leads"] = list(dict.fromkeys(had + supporting))
             if milestone.due_date is None and row.due:
                 changes["due_date"] = row.due
             elif row.due and row.due != milestone.due_date:
@@ -1254,6 +1267,7 @@ def _write(parsed, plan, plan_name, summary, owner, author):
         actor=author,
         plan=plan,
         milestones=[m for _, m in new_milestones],
+        supporting_leads=new_supporting,
     )
     if parsed.history:
         by_description = {}
