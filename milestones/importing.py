@@ -1096,8 +1096,12 @@ def parsed_write(parsed: Parsed, *, plan_name, owner=None, author=None, dry_run=
     """Write a parsed file into the named plan (created, owned by `owner`, if new), all or nothing.
     Raises ImportRefused with every problem; a dry run writes and rolls back."""
     problems = list(parsed.problems)
-    plan = Plan.objects.filter(name=plan_name).first()
-    if plan is None and owner is None:
+    # In the owning organisation: another organisation's plan of the same name is another plan.
+    plans = list(Plan.objects.named(plan_name, owner)[:2])
+    plan = plans[0] if len(plans) == 1 else None
+    if len(plans) > 1:
+        problems.append(Problem(0, "Plan", f"several organisations have a plan called “{plan_name}”: name the owner."))
+    elif plan is None and owner is None:
         problems.append(Problem(0, "Plan", "a new plan needs the organisation that owns it."))
     if plan:
         locked = set(LockedMonth.objects.filter(plan=plan).values_list("month", flat=True))
@@ -1403,17 +1407,17 @@ def plan_import(
         saved=saved_mapping,
         as_at=as_at,
         objectives_as=objectives_as,
-        scheme=scheme or plan_scheme(plan_name),
+        scheme=scheme or plan_scheme(plan_name, owner),
     )
     summary = parsed_write(parsed, plan_name=plan_name, owner=owner, author=author, dry_run=dry_run)
     summary.parsed = parsed
     return summary
 
 
-def plan_scheme(plan_name):
+def plan_scheme(plan_name, owner=None):
     """The status scheme of the plan being imported into (None for a new plan)."""
-    plan = Plan.objects.filter(name=plan_name).first()
-    return plan.scheme if plan else None
+    plans = list(Plan.objects.named(plan_name, owner)[:2])
+    return plans[0].scheme if len(plans) == 1 else None
 
 
 def parse_file(
