@@ -18,6 +18,7 @@ from . import import_values as values
 # The app's fields a column can be imported into, in the order the preview lists them.
 FIELDS = {
     "theme": "Theme / priority objective",
+    "theme_description": "Theme / objective in full",
     "ref": "Ref",
     "action": "Action",
     "milestone": "Milestone",
@@ -52,6 +53,14 @@ SYNONYMS = {
         "priority",
         "priority area",
         "jar theme",
+    ],
+    "theme_description": [
+        "theme description",
+        "objective description",
+        "objective in full",
+        "theme in full",
+        "full objective",
+        "full text of objective",
     ],
     "ref": [
         "ref",
@@ -176,7 +185,9 @@ EXTRA_SHEETS = {
     "sources": ["sources", "references", "source documents"],
 }
 # A row below the table that starts a key or notes: the table ends there.
-TRAILER = re.compile(r"^\s*(key|rag key|status key|notes?|note:|source:|sources:|\*|red\s*[=:-]|blue\s*[=:-])", re.I)
+TRAILER = re.compile(
+    r"^\s*(key|rag key|status key|notes?|note:|source:|sources:|\*|(?:red|amber|green|blue)\s*[=:-]|[rgab]\s*=)", re.I
+)
 
 
 def clean_heading(value):
@@ -227,6 +238,9 @@ class Table:
     extras: dict = field(default_factory=dict)  # kind -> (sheet title, rows)
     other_sheets: list = field(default_factory=list)  # sheet titles read as nothing
     sheets: dict = field(default_factory=dict)  # every sheet: title -> rows
+    # (row number, column position) -> "Red", "Amber", "Green" or "Blue": the plan sheet's cells whose
+    # fill colour is a RAG rating (.xlsx only; many councils colour the status cell and write nothing).
+    fills: dict = field(default_factory=dict)
 
 
 def _sheet_kind(title):
@@ -271,6 +285,89 @@ def read_sheets(filename, content):
     raise ImportRefused([Problem(0, "File", "choose an .xlsx or .csv file.")])
 
 
+def _theme_colours(workbook):
+    """The workbook theme's colours in the order fills index them (lt1, dk1, lt2, dk2, accent1-6...)."""
+    from xml.etree import ElementTree
+
+    raw = getattr(workbook, "loaded_theme", None)
+    if not raw:
+        return []
+    try:
+        root = ElementTree.fromstring(raw)
+    except ElementTree.ParseError:
+        return []
+    names = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+    scheme = root.find(f".//{names}clrScheme")
+    if scheme is None:
+        return []
+    found = {}
+    for child in scheme:
+        colour = child.find(f"{names}srgbClr")
+        system = child.find(f"{names}sysClr")
+        value = colour.get("val") if colour is not None else system.get("lastClr") if system is not None else None
+        found[child.tag.replace(names, "")] = value
+    order = ["lt1", "dk1", "lt2", "dk2", "accent1", "accent2", "accent3", "accent4", "accent5", "accent6"]
+    return [found.get(name) for name in order + ["hlink", "folHlink"]]
+
+
+def _tinted(rgb, tint):
+    """Excel's tint (-1..1) applied to a theme colour: darker below 0, lighter above."""
+    import colorsys
+
+    if not tint:
+        return rgb
+    red, green, blue = (int(rgb[i : i + 2], 16) / 255 for i in (0, 2, 4))
+    hue, lightness, saturation = colorsys.rgb_to_hls(red, green, blue)
+    lightness = lightness * (1 + tint) if tint < 0 else lightness * (1 - tint) + tint
+    return "".join(f"{round(c * 255):02X}" for c in colorsys.hls_to_rgb(hue, lightness, saturation))
+
+
+def _fill_rgb(fill, theme):
+    """The colour a solid fill shows, as RRGGBB, from an rgb, theme or indexed colour (or None)."""
+    from openpyxl.styles.colors import COLOR_INDEX
+
+    if fill is None or getattr(fill, "fill_type", None) != "solid":
+        return None
+    colour = fill.fgColor
+    kind = getattr(colour, "type", None)
+    if kind == "rgb" and isinstance(colour.rgb, str):
+        return colour.rgb[-6:]
+    if kind == "theme" and isinstance(colour.theme, int) and colour.theme < len(theme) and theme[colour.theme]:
+        return _tinted(theme[colour.theme], colour.tint or 0)
+    if kind == "indexed" and isinstance(colour.indexed, int) and colour.indexed < len(COLOR_INDEX):
+        return COLOR_INDEX[colour.indexed][-6:]
+    return None
+
+
+def read_fills(content, title, max_columns=60):
+    """{(row number, column position): RAG colour} for one sheet of an .xlsx: the cells filled with a
+    red, amber, green or blue. Read after read_workbook has checked the file's size and shape; a fill
+    that cannot be read is no rating, never a failure (the text of the sheet is what matters most)."""
+    import io
+
+    from openpyxl import load_workbook
+
+    fills = {}
+    try:
+        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        if title not in workbook.sheetnames:
+            return fills
+        theme, by_style = _theme_colours(workbook), {}
+        for row in workbook[title].iter_rows(max_col=max_columns):
+            for position, item in enumerate(row):
+                style = getattr(item, "_style_id", 0)
+                if not style:
+                    continue
+                if style not in by_style:  # a sheet has a few styles and many cells: classify each style once
+                    by_style[style] = values.rag_for_colour(_fill_rgb(item.fill, theme))
+                if by_style[style]:
+                    fills[(item.row, position)] = by_style[style]
+        workbook.close()
+    except Exception:  # noqa: BLE001 -- a damaged style part costs the colours, not the import
+        return {}
+    return fills
+
+
 def locate(sheets, sheet=None) -> Table:
     """The sheet holding the plan, its heading row and the rows of its table."""
     candidates = []
@@ -307,7 +404,10 @@ def locate(sheets, sheet=None) -> Table:
             blanks += 1
             continue
         filled = sum(1 for c in row if c not in (None, ""))
-        ended = skipped or (body and (TRAILER.match(text) and filled <= 2 or blanks >= 3))
+        # A key with no heading of its own: after a gap, a row saying only a status ("Off track"), its
+        # colour in the cell beside it.
+        key_row = blanks and filled <= 2 and values.match_status(text)
+        ended = skipped or (body and (TRAILER.match(text) and filled <= 2 or blanks >= 3 or key_row))
         if ended:
             skipped.append((number, text[:80]))
         else:

@@ -7,7 +7,7 @@ ValueError with a sentence saying how to write it.
 
 import datetime
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from plans.importing import normalise
 from safeguarding import dates
@@ -194,6 +194,7 @@ STATUS_WORDS = {
         "delivered",
     ],
     Status.ON_TRACK: ["on track", "ontrack", "in progress", "on-track", "ongoing", "on going", "started"],
+    Status.AT_RISK: ["at risk", "at-risk", "some slippage", "slipping"],
     Status.NOT_ON_TRACK: [
         "not on track",
         "not achieved",
@@ -203,12 +204,12 @@ STATUS_WORDS = {
         "slipped",
         "not met",
         "overdue",
-        "at risk",
     ],
     Status.NOT_STARTED: ["not started", "not yet started", "to start", "not due"],
 }
-# RAG ratings, as letters, words or coloured symbols. Blue (done) and Green (on track) stay distinct;
-# Amber has no status of its own yet: it imports as On track with its word kept on the note.
+# RAG ratings, as letters, words or coloured symbols. Blue (done), Green (on track), Amber (at risk)
+# and Red (not on track) are four statuses. A mixed rating takes its worse colour ("Amber/Green" is
+# Amber, "Red/Amber" is Red): a warning written in the sheet is never imported as on track.
 RAG = {
     "b": "Blue",
     "blue": "Blue",
@@ -220,6 +221,7 @@ RAG = {
     "amber": "Amber",
     "🟡": "Amber",
     "🟠": "Amber",
+    "yellow": "Amber",
     "a/g": "Amber",
     "g/a": "Amber",
     "amber/green": "Amber",
@@ -232,48 +234,68 @@ RAG = {
     "red/amber": "Red",
     "amber/red": "Red",
 }
-RAG_STATUS = {"Blue": Status.ACHIEVED, "Green": Status.ON_TRACK, "Amber": Status.ON_TRACK, "Red": Status.NOT_ON_TRACK}
+RAG_STATUS = {"Blue": Status.ACHIEVED, "Green": Status.ON_TRACK, "Amber": Status.AT_RISK, "Red": Status.NOT_ON_TRACK}
 PHRASES = sorted(
     ((phrase, status) for status, words in STATUS_WORDS.items() for phrase in words), key=lambda p: -len(p[0])
 )
+RAG_PHRASES = sorted(RAG.items(), key=lambda p: -len(p[0]))
 
 
 @dataclass
 class StatusReading:
     status: str
-    rag: str = ""  # "Amber", "Red"... when written as a RAG rating
+    rag: str = ""  # "Amber", "Red"... when written as a RAG rating (or shown by the cell's colour)
     said: bool = True  # False: no status word anywhere (imported as not started, flagged)
+    word: str = ""  # the rating as written, when it is not plainly one colour ("A/G", "Amber/Green")
+    fill: bool = False  # read from the cell's fill colour, the cell having no text
 
 
 def _starts_with(key, phrase):
     return key == phrase or (key.startswith(phrase) and not key[len(phrase) : len(phrase) + 1].isalpha())
 
 
-def match_status(text):
-    """A status word at the start of a text -> StatusReading, or None."""
+def _scheme_reading(key, scheme):
+    """A label of the plan's own scheme at the start of the text ("Slipping - venue not found")."""
+    if scheme is None:
+        return None
+    for entry in sorted(scheme.statuses, key=lambda e: -len(e.label)):
+        label = normalise(entry.label)
+        if label and _starts_with(key, label):
+            return StatusReading(entry.status, word=entry.label)
+    return None
+
+
+def match_status(text, scheme=None):
+    """A status word at the start of a text -> StatusReading, or None. `scheme`: the plan's status
+    scheme, whose own labels are read first (a plan calling on track "Progressing")."""
     key = normalise(text).strip(" .-–:")
     if not key:
         return None
-    for phrase, rag in sorted(RAG.items(), key=lambda p: -len(p[0])):
+    found = _scheme_reading(key, scheme) if scheme is not None and scheme.kind == "custom" else None
+    if found:
+        return found
+    for phrase, rag in RAG_PHRASES:
         if len(phrase) > 1 and _starts_with(key, phrase) or key == phrase:
-            return StatusReading(RAG_STATUS[rag], rag)
+            mixed = "/" in phrase or phrase == "yellow"
+            return StatusReading(RAG_STATUS[rag], rag, word=phrase.title() if mixed else "")
     for phrase, status in PHRASES:
         if _starts_with(key, phrase):
             return StatusReading(status)
     return None
 
 
-# Said anywhere in a note ("Team recruited, on track."), not only at its start.
+# Said anywhere in a note ("Team recruited, on track."), not only at its start. Not "at risk": in a
+# safeguarding plan that is mostly about children ("children at risk of exploitation"), not the work.
 ANYWHERE = re.compile(
-    r"\b(not on track|off track|on track|not achieved|achieved|completed|complete|delayed|slipped|not started|"
-    r"in progress|overdue)\b",
+    r"\b(not on track|off track|on track|not achieved|achieved|completed|complete|delayed|slipped|"
+    r"not started|in progress|overdue)\b",
     re.I,
 )
 
 
-def status_in(text):
+def status_in(text, scheme=None):
     """A status word at the start of a note, else the first one said anywhere in it."""
-    found = match_status(text)
+    found = match_status(text, scheme)
     if found:
         return found
     match = ANYWHERE.search(text or "")
@@ -284,24 +306,63 @@ def looks_like_status(value):
     return match_status(str(value or "")) is not None
 
 
-def parse_status(word, note=""):
+def parse_status(word, note="", scheme=None):
     """The status column's word, letter or colour; when blank, the note's first words
     ("Oct 2009 - On track. …"); no status anywhere -> Not started, flagged (said=False)."""
     word = str(word or "").strip()
     if word:
-        found = match_status(word)
+        found = match_status(word, scheme)
         if found is None:
+            ways = "a RAG rating (Blue, Green, Amber, Red)"
+            if scheme is not None and scheme.kind == "custom":
+                ways += f", or one of this plan's own ({', '.join(e.label for e in scheme.statuses)})"
+            else:
+                ways = "or " + ways
             raise ValueError(
-                f"'{word[:40]}' is not a status: use Achieved, On track, Not on track, Not started, "
-                "or a RAG rating (Blue, Green, Amber, Red)."
+                f"'{word[:40]}' is not a status: use Achieved, On track, At risk, Not on track, Not started, {ways}."
             )
         return found
     if normalise(note):
-        found = status_in(note)
+        found = status_in(note, scheme)
         if found:
             return found
         return StatusReading(Status.NOT_STARTED, said=False)
     return StatusReading(Status.NOT_STARTED)
+
+
+# --- fill colours ---------------------------------------------------------------------------
+
+
+def rag_for_colour(rgb):
+    """A cell's fill colour ("FFC000", "FF00B050") -> "Red", "Amber", "Green", "Blue", or "" for a
+    colour that is no RAG rating (white, greys, black, purples, the pale tints used for banding)."""
+    import colorsys
+
+    text = str(rgb or "").strip().lstrip("#")
+    if len(text) == 8:
+        text = text[2:]  # ARGB: the alpha byte is ignored (Excel writes FF or 00 for solid fills)
+    if not re.fullmatch(r"[0-9A-Fa-f]{6}", text):
+        return ""
+    red, green, blue = (int(text[i : i + 2], 16) / 255 for i in (0, 2, 4))
+    hue, lightness, saturation = colorsys.rgb_to_hls(red, green, blue)
+    # Greys and near-white or near-black fills say nothing; Excel's pale "Bad" pink (FFC7CE) is kept.
+    if saturation < 0.3 or not 0.12 <= lightness < 0.9:
+        return ""
+    degrees = hue * 360
+    if degrees < 15 or degrees >= 335:
+        return "Red"
+    if degrees < 66:  # orange, gold and yellow: councils draw Amber in all three
+        return "Amber"
+    if degrees < 170:
+        return "Green"
+    if 180 <= degrees < 255:
+        return "Blue"
+    return ""
+
+
+def fill_status(rag):
+    """The reading of a status shown only by its cell's colour."""
+    return StatusReading(RAG_STATUS[rag], rag, fill=True) if rag else None
 
 
 # --- progress cells: one or several dated entries -------------------------------------------
@@ -370,6 +431,8 @@ def as_at_in(text):
 
 EMAIL = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
 TITLE_DASH = re.compile(r"\s+[-–—]\s+|\s*[–—]\s*")
+JOINED = re.compile(r"\s+(?:&|and|\+)\s+")
+NAME_THEN_TITLE = re.compile(r"^[A-Z][\w'.-]+(?: [A-Z][\w'.-]+){1,3}\s*[-–—]\s+\S")
 SEVERAL = re.compile(r"\s*(?:\n|;|\s&\s|\s\+\s|\sand\s|\s/\s)\s*", re.I)
 
 
@@ -378,7 +441,8 @@ class Lead:
     name: str
     job_title: str = ""
     email: str = ""
-    second: str = ""  # a second lead named in the same cell (kept in words until leads can be several)
+    second: str = ""  # any other leads named in the same cell, in words
+    others: list = field(default_factory=list)  # ... as Leads: they become the milestone's supporting leads
 
 
 def _one_lead(text):
@@ -410,7 +474,14 @@ def parse_lead(value):
     chunks = [c for c in re.split(r"\s*(?:\n|;)\s*", text) if c.strip()]
     if len(chunks) == 1 and not TITLE_DASH.search(text):
         chunks = [c for c in SEVERAL.split(text) if c.strip()]
+    elif len(chunks) == 1:
+        # "Debbie Haith – Deputy Director & Sarah Parker – Head of Commissioning": split at "&" only where
+        # each part reads "Name – title", so "Head of Health & Social Care – Jo Bloggs" stays one lead.
+        parts = [p for p in JOINED.split(text) if p.strip()]
+        if len(parts) > 1 and all(NAME_THEN_TITLE.match(p) for p in parts):
+            chunks = parts
     lead = _one_lead(chunks[0])
     if len(chunks) > 1:
+        lead.others = [other for other in (_one_lead(c) for c in chunks[1:]) if other.name]
         lead.second = ", ".join(_one_lead(c).name or c for c in chunks[1:])
     return lead

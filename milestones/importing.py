@@ -44,6 +44,7 @@ from . import import_layout as layout
 from . import import_values as values
 from .import_values import STATUS_WORDS, parse_date  # noqa: F401 (the names callers used before)
 from .models import Milestone, ProgressUpdate
+from .schemes import BUILT_IN, SchemeKind, StatusScheme, custom_statuses_clean
 from .services import milestone_create_many, milestone_update, progress_update_record, progress_update_record_many
 from .status import Status
 
@@ -73,7 +74,8 @@ AGENCIES = {
     **{label.lower(): value for value, label in Person.Agency.choices},
 }
 # Sheets of Plan Tracker's own export that other parts of the import read.
-EXPORT_SHEETS = {"progress history", "indicators", "indicator values", "people"}
+EXPORT_SHEETS = {"progress history", "indicators", "indicator values", "people", "status key"}
+STATUS_KEY_SHEET = "Status key"
 
 
 @dataclass
@@ -91,6 +93,8 @@ class ImportSummary:
     glossary_created: int = 0
     notes: list = field(default_factory=list)  # things kept as they were, in words
     dry_run: bool = False
+    status_scheme: str = ""  # the scheme the plan reports in after the import
+    scheme_note: str = ""  # how the statuses read from the file are shown, in words
 
     @property
     def changed(self):
@@ -143,6 +147,8 @@ class Row:
     lead_email: str = ""
     lead_title: str = ""
     agency: str = ""
+    # Other people named in the lead cell ("Debbie Haith & Sarah Parker"): [name, email, job title] each.
+    supporting_leads: list = field(default_factory=list)
     outcome: str = ""
     source: str = ""
     action_lead_email: str = ""
@@ -198,6 +204,8 @@ class Parsed:
     as_at_source: str = ""
     objectives_as: str = "themes"
     proposed_sheets: list = field(default_factory=list)
+    scheme: str = ""  # the status scheme the sheet is written in, when it is RAG ("rag", "brag"); else ""
+    custom_statuses: list = field(default_factory=list)  # an export's own labels (its "Status key" sheet)
 
     @property
     def mapping(self):
@@ -316,14 +324,26 @@ def text_problems(number, found, labels):
 
 
 def read_document(filename, content, sheet=None):
-    return layout.locate(layout.read_sheets(filename, content), sheet=sheet)
+    table = layout.locate(layout.read_sheets(filename, content), sheet=sheet)
+    if filename.lower().endswith(".xlsx"):
+        table.fills = layout.read_fills(content, table.sheet)
+    return table
 
 
 def parse_document(
-    table, *, filename="", saved=None, chosen=None, as_at=None, objectives_as="themes", history_rows=None
+    table,
+    *,
+    filename="",
+    saved=None,
+    chosen=None,
+    as_at=None,
+    objectives_as="themes",
+    history_rows=None,
+    scheme=None,
 ) -> Parsed:
     """Map the table's columns and read every row. Never raises for a problem in the file: they are
-    listed on the result (`problems`), with the judgements made (`flags`)."""
+    listed on the result (`problems`), with the judgements made (`flags`). `scheme`: the existing
+    plan's status scheme, whose own labels are read as statuses."""
     columns = layout.propose_mapping(table, saved=saved, chosen=chosen)
     parsed = Parsed(
         filename=filename,
@@ -347,6 +367,7 @@ def parse_document(
         if normalise(title) not in EXPORT_SHEETS:
             parsed.not_imported.append(f"The sheet “{title}” is not imported.")
     _parse_extras(table, parsed)
+    scheme = _status_key(table, parsed) or scheme
     if history_rows is None:
         history_rows = next(
             (rows for title, rows in table.sheets.items() if normalise(title) == "progress history"), None
@@ -357,9 +378,9 @@ def parse_document(
     parsed.as_at, parsed.as_at_source = month, source
     if month is None:
         parsed.as_at, parsed.as_at_source = dates.current_month(), "not found in the document: this month"
-    _parse_rows(table, parsed, mapping, labels)
+    _scheme_detected(parsed, _parse_rows(table, parsed, mapping, labels, scheme))
     if history_rows:
-        parsed.history, history_problems = parse_history(history_rows)
+        parsed.history, history_problems = parse_history(history_rows, scheme)
         parsed.problems += history_problems
     if not parsed.rows and not parsed.themes and not parsed.problems:
         parsed.problems.append(Problem(0, "File", "there are no rows under the heading row."))
@@ -376,12 +397,69 @@ def parse_document(
     return parsed
 
 
+def _status_fills(table, mapping):
+    """{row number: RAG colour} of each row's status cell (with no status column, its progress cell).
+    A row whose action or milestone cell has the same colour is a banded or highlighted row, not a
+    rating, so its colour is not read."""
+    position = mapping.get("status", mapping.get("note"))
+    if position is None or not table.fills:
+        return {}
+    beside = [mapping[name] for name in ("action", "milestone") if name in mapping]
+    found = {}
+    for number, _ in table.body:
+        colour = table.fills.get((number, position))
+        if colour and not any(table.fills.get((number, other)) == colour for other in beside):
+            found[number] = colour
+    return found
+
+
+def _status_key(table, parsed):
+    """An export's "Status key" sheet (label, what it means, colour): the words its statuses are
+    written in. A plan's own labels are kept so a new plan imported from the export reports in them.
+    -> the StatusScheme to read the file with, or None."""
+    rows = next((rows for title, rows in table.sheets.items() if normalise(title) == "status key"), None)
+    if not rows or len(rows) < 2:
+        return None
+    families = {s.label.lower(): s.value for s in Status}
+    entries = []
+    for row in rows[1:]:
+        label, means = _text(cell(row, 0)), normalise(cell(row, 1))
+        if label and means in families:
+            colour, meaning = _text(cell(row, 2)).lower(), _text(cell(row, 3))
+            entries.append({"status": families[means], "label": label, "colour": colour, "meaning": meaning})
+    if not entries:
+        parsed.not_imported.append(f"The sheet “{STATUS_KEY_SHEET}” is not imported: it names no status.")
+        return None
+    pairs = {(e["status"], e["label"].casefold()) for e in entries}
+    for kind, built_in in BUILT_IN.items():
+        if pairs == {(e.value, e.label.casefold()) for e in built_in.statuses}:
+            parsed.scheme = kind.value if kind != SchemeKind.FOUR else ""
+            return built_in
+    try:
+        cleaned = custom_statuses_clean(entries)
+    except ValidationError as refused:
+        parsed.not_imported.append(f"The sheet “{STATUS_KEY_SHEET}” is not imported: {' '.join(refused.messages)}")
+        return None
+    parsed.custom_statuses = cleaned
+    return StatusScheme.from_json({"kind": SchemeKind.CUSTOM, "statuses": cleaned})
+
+
+def _scheme_detected(parsed, ratings):
+    """A status column written mostly as RAG ratings (letters, words or colours) is a RAG plan; with
+    Blue among them, Blue-Red-Amber-Green."""
+    if parsed.scheme or parsed.custom_statuses or not ratings:
+        return  # an export's status key says exactly what its scheme is
+    if not ratings["rag"] or ratings["rag"] * 2 < ratings["all"]:
+        return
+    parsed.scheme = (SchemeKind.BRAG if ratings["blue"] else SchemeKind.RAG).value
+
+
 def _single_theme_name(labels):
     heading = labels.get("theme", "")
     return heading if heading and not heading.startswith("(column") else "Priority objectives"
 
 
-def _parse_rows(table, parsed, mapping, labels):
+def _parse_rows(table, parsed, mapping, labels, scheme=None):
     problems, flags = parsed.problems, parsed.flags
     if parsed.objectives_as == "actions":
         if "milestone" in mapping or "theme" not in mapping:
@@ -421,7 +499,9 @@ def _parse_rows(table, parsed, mapping, labels):
     bare = [r for r in refs if r.isdigit()]
     number_within_objective = len(bare) != len(set(bare))
 
-    state = {"theme": None, "theme_number": 0, "action": None, "lead": None, "count": {}}
+    state = {"theme": None, "theme_number": 0, "action": None, "lead": None, "count": {}, "scheme": scheme}
+    state["ratings"] = {"rag": 0, "all": 0, "blue": False, "fills": 0}
+    state["fills"] = _status_fills(table, mapping)
     above = {}
     for number, raw in table.body:
         found = {name: cell(raw, position) for name, position in mapping.items()}
@@ -461,15 +541,18 @@ def _parse_rows(table, parsed, mapping, labels):
             name = _theme_name(theme_text)
             if name not in parsed.themes:
                 parsed.themes.append(name)
-            if name != theme_text:
+            described = _text(found.get("theme_description", ""))
+            if described and described != name:
+                parsed.theme_texts.setdefault(name, described)  # a column of full texts (as the export writes)
+            elif name != theme_text:
                 parsed.theme_texts[name] = theme_text
                 flags.append(
                     Problem(
                         number,
                         labels["theme"],
                         f"the objective is {len(theme_text)} characters long, more than a theme's name holds "
-                        f"({THEME_MAX}): the theme is named “{name[:60]}…” and the full text is kept with the "
-                        "plan's import settings.",
+                        f"({THEME_MAX}): the theme is named “{name[:60]}…” and the full text is kept as its "
+                        "description, shown under its name.",
                     )
                 )
             leading = LEADING_NUMBER.match(theme_text)
@@ -558,7 +641,18 @@ def _parse_rows(table, parsed, mapping, labels):
             parsed.rows.append(row)
             continue
         _parse_milestone(number, found, labels, row, state, parsed, "action_lead" in mapping)
+    if state["ratings"]["fills"]:
+        column = labels.get("status") or labels.get("note", "Progress")
+        flags.append(
+            Problem(
+                0,
+                column,
+                f"{state['ratings']['fills']} status{'es were' if state['ratings']['fills'] > 1 else ' was'} read "
+                "from the cells' fill colours (red, amber, green, blue), the cells having no status written in them.",
+            )
+        )
     _action_leads(parsed, labels)
+    return state["ratings"]
 
 
 def _action_leads(parsed, labels):
@@ -638,27 +732,40 @@ def _parse_milestone(number, found, labels, row, state, parsed, has_action_lead)
         problems.append(Problem(number, labels.get("lead", "Lead"), "no milestone lead or action lead is given."))
     state["lead"] = lead.name
     row.lead, row.lead_title = lead.name, lead.job_title
+    row.supporting_leads = [[other.name, other.email, other.job_title] for other in lead.others]
     row.lead_email = _text(found.get("lead_email", "")) or lead.email
     if row.lead_email and not values.EMAIL.fullmatch(row.lead_email):
         problems.append(
             Problem(number, labels.get("lead_email", "Lead email"), f"'{row.lead_email[:60]}' is not an email address.")
         )
     note = _text(found.get("note", ""))
-    try:
-        column_status = values.parse_status(found.get("status"), "") if _text(found.get("status", "")) else None
-    except ValueError as error:
-        problems.append(Problem(number, labels["status"], str(error)))
-        column_status = None
+    scheme, fill = state.get("scheme"), state["fills"].get(number)
+    column_status = None
+    if _text(found.get("status", "")):
+        try:
+            column_status = values.parse_status(found.get("status"), "", scheme)
+        except ValueError as error:
+            problems.append(Problem(number, labels["status"], str(error)))
+    elif fill and "status" in labels:
+        column_status = values.fill_status(fill)  # no words in the status cell: its colour is the rating
+    if column_status is not None:
+        _count_rating(state["ratings"], column_status)
     if due.achieved and column_status is None:
         column_status = values.StatusReading(Status.ACHIEVED)
     entries = values.split_entries(note)
     if not entries and column_status and column_status.status != Status.NOT_STARTED:
         entries = [values.NoteEntry(None, "")]
+    if not entries and fill and "status" not in labels and "note" in labels:
+        entries = [values.NoteEntry(None, "")]  # a progress cell with only a colour
     for index, entry in enumerate(entries):
         latest = index == len(entries) - 1
-        reading = values.status_in(values.entry_words(entry)) if entry.text else None
+        reading = values.status_in(values.entry_words(entry), scheme) if entry.text else None
         if latest and column_status:
             reading = column_status
+        if latest and reading is None and fill and "status" not in labels:
+            # No status column: a coloured progress cell whose words say no status is rated by its colour.
+            reading = values.fill_status(fill)
+            _count_rating(state["ratings"], reading)
         if reading is None:
             reading = values.StatusReading(Status.NOT_STARTED, said=False)
             flags.append(
@@ -670,18 +777,29 @@ def _parse_milestone(number, found, labels, row, state, parsed, has_action_lead)
                 )
             )
         text = entry.text
-        if reading.rag == "Amber":
-            text = f"[Amber] {text}".strip()
+        if reading.rag and reading.word and latest:
             flags.append(
                 Problem(
                     number,
                     labels.get("status", "Status"),
-                    "Amber: imported as On track, with “[Amber]” kept at the start of the note "
-                    "(the plan has no Amber status of its own yet).",
+                    f"“{reading.word}” is read as {reading.rag}: imported as {Status(reading.status).label}"
+                    + (" (a mixed rating takes its worse colour)." if "/" in reading.word else "."),
                 )
             )
-        if latest and lead.second:
-            text = f"{text}\nSecond lead: {lead.second}".strip()
+        if reading.status == Status.AT_RISK and not text:
+            # At risk needs a note saying why; the sheet gave none. The rating is kept, not downgraded or
+            # refused, with a note saying where it came from, and flagged so the lead can add the reason.
+            said = reading.word or reading.rag or Status.AT_RISK.label
+            said += " (the cell's colour)" if reading.fill else ""
+            text = f"Rated {said} in the imported file, with no note saying why."
+            flags.append(
+                Problem(
+                    number,
+                    labels.get("note", "Progress"),
+                    f"{said} with no note: imported as At risk with the note “{text}” (add the reason on the "
+                    "milestone's page).",
+                )
+            )
         month = entry.month or parsed.as_at
         problem = month_problem(month)
         if problem:
@@ -704,12 +822,20 @@ def _parse_milestone(number, found, labels, row, state, parsed, has_action_lead)
             Problem(
                 number,
                 labels.get("lead", "Lead"),
-                f"two leads: {lead.name} is the milestone lead; “Second lead: {lead.second}” is kept in the "
-                "progress note (a milestone has one lead for now).",
+                f"several leads: {lead.name} is the milestone lead; {lead.second} "
+                f"{'is a supporting lead' if len(lead.others) == 1 else 'are supporting leads'} (each can update it).",
             )
         )
     if len(problems) == before:
         parsed.rows.append(row)
+
+
+def _count_rating(ratings, reading):
+    """Tally the status column's readings, to tell a RAG sheet from one written in words."""
+    ratings["all"] += 1
+    ratings["rag"] += bool(reading.rag)
+    ratings["blue"] |= reading.rag == "Blue"
+    ratings["fills"] += reading.fill
 
 
 def row_lead(row):
@@ -823,7 +949,20 @@ HISTORY_LIMITS = {
 }
 
 
-def parse_history(rows):
+def _history_status(word, labels, scheme):
+    """A history row's status: the family's label, the plan's own label, or a RAG word (an export
+    writes statuses in its plan's scheme: "Amber", "Complete", "Progressing")."""
+    key = normalise(word)
+    if key in labels:
+        return labels[key]
+    found = scheme.reading(str(word or "")) if scheme is not None else None
+    if found:
+        return found.value
+    reading = values.match_status(str(word or ""), scheme) if key else None
+    return reading.status if reading else None
+
+
+def parse_history(rows, scheme=None):
     """The 'Progress history' sheet of an export: every update, so a round trip keeps the history.
     -> (entries, problems); a row that cannot be written is a problem naming the sheet, row and column."""
     if not rows:
@@ -850,7 +989,7 @@ def parse_history(rows):
                 problems.append(Problem(number, where(name), problem))
                 refused = True
         month = dates.parse_month(str(value["month"] or ""))
-        status = labels.get(normalise(value["status"]))
+        status = _history_status(value["status"], labels, scheme)
         if month is None:
             problems.append(
                 Problem(number, where("month"), f"'{value['month']}' is not a month: write it like 2009-10.")
@@ -957,8 +1096,12 @@ def parsed_write(parsed: Parsed, *, plan_name, owner=None, author=None, dry_run=
     """Write a parsed file into the named plan (created, owned by `owner`, if new), all or nothing.
     Raises ImportRefused with every problem; a dry run writes and rolls back."""
     problems = list(parsed.problems)
-    plan = Plan.objects.filter(name=plan_name).first()
-    if plan is None and owner is None:
+    # In the owning organisation: another organisation's plan of the same name is another plan.
+    plans = list(Plan.objects.named(plan_name, owner)[:2])
+    plan = plans[0] if len(plans) == 1 else None
+    if len(plans) > 1:
+        problems.append(Problem(0, "Plan", f"several organisations have a plan called “{plan_name}”: name the owner."))
+    elif plan is None and owner is None:
         problems.append(Problem(0, "Plan", "a new plan needs the organisation that owns it."))
     if plan:
         locked = set(LockedMonth.objects.filter(plan=plan).values_list("month", flat=True))
@@ -993,21 +1136,41 @@ def _existing_updates(plan):
 
 def _write(parsed, plan, plan_name, summary, owner, author):
     if plan is None:
-        plan = _service(0, "Plan", plan_services.plan_create, actor=author, owner=owner, name=plan_name)
+        # A new plan reports in the scheme its sheet is written in (RAG, BRAG), so Amber stays Amber.
+        scheme = {"status_scheme": parsed.scheme} if parsed.scheme else {}
+        if parsed.custom_statuses:  # an export of a plan with its own labels
+            scheme = {"status_scheme": SchemeKind.CUSTOM.value, "custom_statuses": parsed.custom_statuses}
+        plan = _service(0, "Plan", plan_services.plan_create, actor=author, owner=owner, name=plan_name, **scheme)
         summary.plan_created = True
     else:
         _service(0, "Plan", plan_services.permission_check, actor=author, permission="plans.change_plan", obj=plan)
+    summary.status_scheme, summary.scheme_note = plan.status_scheme, _scheme_note(parsed, plan, summary.plan_created)
     themes = {t.name.lower(): t for t in Theme.objects.filter(plan=plan)}
     for name in parsed.themes:
-        if name.lower() not in themes:
+        full_text = parsed.theme_texts.get(name, "")
+        theme = themes.get(name.lower())
+        if theme is None:
             themes[name.lower()] = _service(
-                0, "Theme", plan_services.theme_create, actor=author, plan=plan, name=name, order=len(themes) + 1
+                0,
+                "Theme",
+                plan_services.theme_create,
+                actor=author,
+                plan=plan,
+                name=name,
+                description=full_text,
+                order=len(themes) + 1,
             )
             summary.themes_created.append(name)
+        elif full_text and not theme.description:
+            # A theme imported before its full text had a place; one written on the plan is never replaced.
+            _service(0, "Theme", plan_services.theme_update, actor=author, theme=theme, description=full_text)
+            summary.notes.append(f"“{name}” now keeps its objective's full text.")
     people = _People(plan, author, summary)
     actions = {a.ref: a for a in Action.objects.filter(plan=plan).select_related("theme")}
     milestones = {}
-    for milestone in Milestone.objects.filter(action__plan=plan).order_by("order", "id"):
+    for milestone in (
+        Milestone.objects.filter(action__plan=plan).prefetch_related("supporting_leads").order_by("order", "id")
+    ):
         milestones.setdefault((milestone.action_id, milestone.description), []).append(milestone)
     known_updates = set(
         ProgressUpdate.objects.filter(milestone__action__plan=plan).values_list(
@@ -1015,7 +1178,7 @@ def _write(parsed, plan, plan_name, summary, owner, author):
         )
     )
     seen_actions, order, occurrences = set(), {}, {}
-    new_milestones, new_updates, new_keys = [], [], set()
+    new_milestones, new_supporting, new_updates, new_keys = [], [], [], set()
     now = timezone.now()
     for row in parsed.rows:
         theme = themes[row.theme.lower()]
@@ -1049,6 +1212,11 @@ def _write(parsed, plan, plan_name, summary, owner, author):
         if not row.milestone:
             continue
         lead = people.get(row.number, "Lead", row.lead, row.lead_email, row.lead_title, row.agency)
+        supporting = [
+            people.get(row.number, "Lead", name, email, title, row.agency)
+            for name, email, title in row.supporting_leads
+        ]
+        supporting = [person for person in dict.fromkeys(supporting) if person.pk != lead.pk]
         order[row.ref] = order.get(row.ref, 0) + 1
         # The same description twice in one action (seed 2.09 has it) matches the same occurrence.
         occurrence = occurrences.get((row.ref, row.milestone), 0)
@@ -1066,6 +1234,7 @@ def _write(parsed, plan, plan_name, summary, owner, author):
             )
             matches.append(milestone)
             new_milestones.append((row.number, milestone))
+            new_supporting.append(supporting)
             summary.milestones_created += 1
         else:
             changes = {}
@@ -1073,6 +1242,10 @@ def _write(parsed, plan, plan_name, summary, owner, author):
                 changes["planned_start"] = row.planned_start
             if milestone.lead_id != lead.pk:
                 changes["lead"] = lead
+            # Supporting leads named in the sheet are added; ones added in the app are kept.
+            had = list(milestone.supporting_leads.all()) if milestone.pk else []
+            if supporting and not {p.pk for p in supporting} <= {p.pk for p in had}:
+                changes["supporting_leads"] = list(dict.fromkeys(had + supporting))
             if milestone.due_date is None and row.due:
                 changes["due_date"] = row.due
             elif row.due and row.due != milestone.due_date:
@@ -1098,6 +1271,7 @@ def _write(parsed, plan, plan_name, summary, owner, author):
         actor=author,
         plan=plan,
         milestones=[m for _, m in new_milestones],
+        supporting_leads=new_supporting,
     )
     if parsed.history:
         by_description = {}
@@ -1124,6 +1298,27 @@ def _write(parsed, plan, plan_name, summary, owner, author):
     summary.updates_added += len(new_updates)
     _write_extras(parsed, plan, summary, author)
     return plan
+
+
+def _scheme_note(parsed, plan, created):
+    """The preview's sentence on statuses: the scheme found in the sheet, and the one the plan reports in."""
+    shown = ", ".join(entry.label for entry in plan.scheme.statuses)
+    found = BUILT_IN[parsed.scheme] if parsed.scheme else None
+    if found is None and parsed.custom_statuses:
+        own = ", ".join(entry["label"] for entry in parsed.custom_statuses)
+        kept = "the new plan reports in them" if created else f"the plan keeps its status scheme ({shown})"
+        return f"The file's own statuses ({own}, from its {STATUS_KEY_SHEET} sheet): {kept}."
+    if found is None:
+        return f"No RAG ratings in the file: the new plan reports in {shown}." if created else ""
+    said = f"RAG ratings in the file ({', '.join(entry.label for entry in found.statuses)})"
+    if created:
+        return f"{said}: the new plan reports in {SchemeKind(plan.status_scheme).label}."
+    if plan.status_scheme == parsed.scheme:
+        return f"{said}, as the plan reports."
+    return (
+        f"{said}: the plan keeps its status scheme ({shown}); an Amber rating is shown as "
+        f"“{plan.scheme.label(Status.AT_RISK)}”."
+    )
 
 
 def _write_extras(parsed, plan, summary, author):
@@ -1200,6 +1395,7 @@ def plan_import(
     saved_mapping=None,
     as_at=None,
     objectives_as="themes",
+    scheme=None,
 ) -> ImportSummary:
     """Read, map and write a council's plan in one go (the command line and the exported-workbook
     import). Raises ImportRefused listing every problem; nothing is written then."""
@@ -1211,15 +1407,30 @@ def plan_import(
         saved=saved_mapping,
         as_at=as_at,
         objectives_as=objectives_as,
+        scheme=scheme or plan_scheme(plan_name, owner),
     )
     summary = parsed_write(parsed, plan_name=plan_name, owner=owner, author=author, dry_run=dry_run)
     summary.parsed = parsed
     return summary
 
 
-def parse_file(filename, content, *, sheet=None, chosen=None, saved=None, as_at=None, objectives_as="themes"):
+def plan_scheme(plan_name, owner=None):
+    """The status scheme of the plan being imported into (None for a new plan)."""
+    plans = list(Plan.objects.named(plan_name, owner)[:2])
+    return plans[0].scheme if len(plans) == 1 else None
+
+
+def parse_file(
+    filename, content, *, sheet=None, chosen=None, saved=None, as_at=None, objectives_as="themes", scheme=None
+):
     """The file read and mapped (raises ImportRefused only when it cannot be read at all)."""
     table = read_document(filename, content, sheet=sheet)
     return parse_document(
-        table, filename=filename, saved=saved, chosen=chosen, as_at=as_at, objectives_as=objectives_as
+        table,
+        filename=filename,
+        saved=saved,
+        chosen=chosen,
+        as_at=as_at,
+        objectives_as=objectives_as,
+        scheme=scheme,
     )

@@ -301,8 +301,9 @@ def _refuse_at(index, error):
 
 
 @transaction.atomic
-def milestone_create_many(*, actor, plan: Plan, milestones: list) -> list:
-    """Save new milestones (unsaved Milestone objects) of one plan's actions."""
+def milestone_create_many(*, actor, plan: Plan, milestones: list, supporting_leads=None) -> list:
+    """Save new milestones (unsaved Milestone objects) of one plan's actions; supporting_leads, if given,
+    is a list of people per milestone."""
     permission_check(actor, "plans.change_plan", plan)
     leads = set(Person.objects.for_plan(plan).values_list("pk", flat=True))
     actions = set(Action.objects.filter(plan=plan).values_list("pk", flat=True))
@@ -317,10 +318,24 @@ def milestone_create_many(*, actor, plan: Plan, milestones: list) -> list:
             _refuse_at(
                 index, ValidationError({"lead": "Choose a lead from this plan's organisation or its partner agencies."})
             )
+        if supporting_leads and any(person.pk not in leads for person in supporting_leads[index]):
+            _refuse_at(
+                index,
+                ValidationError(
+                    {"supporting_leads": "Choose supporting leads from this plan's organisation or its partners."}
+                ),
+            )
     for milestone in milestones:
         if actor is not None:
             milestone._history_user = actor
         milestone.save()
+    if supporting_leads:
+        through = Milestone.supporting_leads.through
+        through.objects.bulk_create(
+            through(milestone_id=milestone.pk, person_id=person.pk)
+            for milestone, people in zip(milestones, supporting_leads, strict=True)
+            for person in people
+        )
     return milestones
 
 

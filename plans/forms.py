@@ -222,7 +222,7 @@ class PlanChildForm(forms.ModelForm):
 class ThemeForm(PlanChildForm):
     class Meta:
         model = Theme
-        fields = ["name", "order"]
+        fields = ["name", "description", "order"]
 
     def clean_name(self):
         name = self.cleaned_data["name"].strip()

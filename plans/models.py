@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -89,12 +90,26 @@ class Organisation(models.Model):
         return (self.name,)
 
 
+class PlanQuerySet(models.QuerySet):
+    def named(self, name, organisation=None):
+        """Plans called `name` (any case); names are unique within an organisation, not across them."""
+        plans = self.filter(name__iexact=str(name or "").strip())
+        if organisation is not None:
+            plans = (
+                plans.filter(owner=organisation)
+                if isinstance(organisation, Organisation)
+                else plans.filter(owner__name__iexact=str(organisation).strip())
+            )
+        return plans
+
+
 class Plan(models.Model):
     class GroupLabel(models.TextChoices):
         THEME = "Theme", "Theme"
         PRIORITY_OBJECTIVE = "Priority objective", "Priority objective"
 
-    name = models.CharField(max_length=200, unique=True)
+    # Unique within its organisation: two councils may each have a "Children's Services Improvement Plan".
+    name = models.CharField(max_length=200)
     owner = models.ForeignKey(
         Organisation,
         on_delete=models.PROTECT,
@@ -143,9 +158,13 @@ class Plan(models.Model):
     )
 
     history = HistoricalRecords()
+    objects = PlanQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(Lower("name"), "owner", name="plan_name_unique_in_organisation"),
+        ]
 
     @property
     def scheme(self):
@@ -245,6 +264,10 @@ class PlanApproval(models.Model):
 class Theme(models.Model):
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="themes")
     name = models.CharField(max_length=200)
+    # An imported plan's objectives are often a paragraph: the name is cut to fit, the whole text kept here.
+    description = models.TextField(
+        blank=True, help_text="The objective in full, shown under its name on the plan page (optional)."
+    )
     order = models.PositiveIntegerField(default=0)
 
     history = HistoricalRecords()
@@ -257,7 +280,7 @@ class Theme(models.Model):
         return self.name
 
     def clean(self):
-        errors = text_errors(self, {"name": 200})
+        errors = text_errors(self, {"name": 200, "description": LONG_TEXT_MAX_LENGTH})
         if errors:
             raise ValidationError(errors)
 

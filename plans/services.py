@@ -105,7 +105,8 @@ def _clash(queryset, instance, **lookup):
 def _plan_duplicates(plan):
     if not plan.name:
         return {}
-    taken = _clash(Plan.objects, plan, name__iexact=plan.name.strip())
+    # Within the owning organisation only: another council's plan names are not ours to see.
+    taken = _clash(Plan.objects, plan, name__iexact=plan.name.strip(), owner_id=plan.owner_id)
     return {"name": f'There is already a plan called "{plan.name.strip()}". Choose another name.' if taken else None}
 
 

@@ -21,7 +21,6 @@ from milestones import importing
 from milestones.import_layout import FIELDS
 from plans import roles
 from plans.importing import ImportRefused, Problem
-from plans.models import Plan
 
 from . import transfer
 from .models import ImportJob
@@ -30,9 +29,16 @@ from .runner import run_job
 log = logging.getLogger(__name__)
 
 
+def import_target(user, plan_name):
+    """The plan of this name the user can see (names are unique within an organisation: another
+    organisation's plan of the same name is neither seen nor touched), or None for a new plan."""
+    plans = list(roles.visible_plans(user).named(plan_name).select_related("owner"))
+    return next((p for p in plans if user.has_perm("plans.change_plan", p)), plans[0] if plans else None)
+
+
 def import_target_problem(user, plan_name):
     """Why this user may not import into a plan of this name (None when they may)."""
-    plan = Plan.objects.filter(name=plan_name).first()
+    plan = import_target(user, plan_name)
     if plan is None:
         if not user.has_perm("plans.add_plan"):
             return "You can import into a plan you manage; ask your organisation's programme manager for a new one."
@@ -54,7 +60,7 @@ def import_job_start(*, user, plan_name, upload) -> ImportJob:
     job = ImportJob(
         token=uuid.uuid4().hex,
         plan_name=plan_name,
-        owner=roles.managed_organisations(user).first(),
+        owner=getattr(import_target(user, plan_name), "owner", None) or roles.managed_organisations(user).first(),
         requested_by=user,
         filename=upload.name[:255],
         progress="Waiting to read the file",
@@ -152,7 +158,9 @@ def _content(job):
 def _preview(job):
     content = _content(job)
     try:
-        parsed = transfer.plan_parse(plan_name=job.plan_name, filename=job.filename, content=content, **_options(job))
+        parsed = transfer.plan_parse(
+            plan_name=job.plan_name, filename=job.filename, content=content, owner=job.owner, **_options(job)
+        )
     except ImportRefused as refused:  # the file cannot be read at all
         _finish(job, ImportJob.State.READY, result=None, summary=None, problems=refused.problems)
         return

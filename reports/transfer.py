@@ -14,7 +14,7 @@ from indicators.models import Commentary, Indicator, IndicatorValue, IndicatorYe
 from milestones import importing as plan_importing
 from milestones.models import Milestone, ProgressUpdate, SlippageRecord
 from plans.importing import ImportRefused, Problem
-from plans.models import Person
+from plans.models import Person, Plan
 from safeguarding import dates
 from safeguarding.text import strip_control_characters
 
@@ -34,6 +34,7 @@ MILESTONE_HEADER = [
     "Lead Email",
     "Agency",
     "Revised Due Date",
+    "Theme Description",
 ]
 
 
@@ -110,6 +111,7 @@ def plan_export(plan) -> bytes:
                 m.lead.email,
                 m.lead.agency,
                 m.revised_due_date,
+                m.action.theme.description,
             ]
             for m in milestones
         ),
@@ -217,20 +219,29 @@ def plan_export(plan) -> bytes:
         ["Name", "Job title", "Agency", "Organisation", "Email"],
         ([p.name, p.job_title, p.agency, p.organisation, p.email] for p in Person.objects.for_plan(plan)),
     )
+    # The words the statuses above are written in, so an import of this file reads them back (a plan's
+    # own labels included) and a plan made from it reports in the same scheme.
+    _sheet(
+        workbook,
+        plan_importing.STATUS_KEY_SHEET,
+        ["Status", "Means", "Colour", "Meaning"],
+        ([e.label, e.status.label, e.colour, e.meaning] for e in plan.scheme.statuses),
+    )
     output = io.BytesIO()
     workbook.save(output)
     return output.getvalue()
 
 
-def import_settings_of(plan_name):
+def import_settings_of(plan_name, owner=None):
     """The mapping and options saved with a plan at its last import (None for a new plan)."""
     from .models import ImportSettings
 
-    return ImportSettings.objects.filter(plan__name=plan_name).first()
+    plans = Plan.objects.named(plan_name, owner)
+    return ImportSettings.objects.filter(plan__in=plans).first() if len(plans[:2]) == 1 else None
 
 
 def import_settings_save(*, actor, plan, parsed):
-    """Keep the mapping used (and objectives' full texts) with the plan, for next month's import."""
+    """Keep the mapping used with the plan, for next month's import."""
     from django.utils import timezone
 
     from plans.services import permission_check
@@ -242,16 +253,16 @@ def import_settings_save(*, actor, plan, parsed):
     settings.mapping = {**settings.mapping, **parsed.mapping}
     settings.sheet = parsed.sheet[:100] if parsed.sheet != "CSV" else ""
     settings.objectives_as = parsed.objectives_as
-    settings.theme_texts = {**settings.theme_texts, **parsed.theme_texts}
+    # Objectives' full texts are kept on their themes now (Theme.description), not here.
     settings.updated_at = timezone.now()
     settings.full_clean()
     settings.save()
     return settings
 
 
-def plan_parse(*, plan_name, filename, content, mapping=None, sheet=None, as_at=None, objectives_as=None):
+def plan_parse(*, plan_name, filename, content, mapping=None, sheet=None, as_at=None, objectives_as=None, owner=None):
     """Read and map a file, using the mapping saved with the plan for headings not chosen now."""
-    saved = import_settings_of(plan_name)
+    saved = import_settings_of(plan_name, owner)
     return plan_importing.parse_file(
         filename,
         content,
@@ -260,6 +271,7 @@ def plan_parse(*, plan_name, filename, content, mapping=None, sheet=None, as_at=
         saved=saved.mapping if saved else None,
         as_at=as_at,
         objectives_as=objectives_as or (saved.objectives_as if saved else "themes"),
+        scheme=plan_importing.plan_scheme(plan_name, owner),
     )
 
 
@@ -269,15 +281,13 @@ def plan_workbook_import(
     """The plan's sheet (and, in an exported workbook, the history and indicator sheets), all or
     nothing. `parsed` is a preview's result, written without reading the file's plan sheet again;
     `options` are plan_parse's (mapping, sheet, as_at, objectives_as)."""
-    from plans.models import Plan
-
     with transaction.atomic():
         if parsed is None:
-            parsed = plan_parse(plan_name=plan_name, filename=filename, content=content, **options)
+            parsed = plan_parse(plan_name=plan_name, filename=filename, content=content, owner=owner, **options)
         summary = plan_importing.parsed_write(parsed, plan_name=plan_name, owner=owner, author=author)
         summary.parsed = parsed
         summary.dry_run = dry_run
-        plan = Plan.objects.get(name=plan_name)
+        plan = Plan.objects.named(plan_name, owner).get()
         import_settings_save(actor=author, plan=plan, parsed=parsed)
         if filename.lower().endswith(".xlsx") and "Indicators" in parsed.proposed_sheets:
             _, _, _, extra = plan_importing.read_table(filename, content)

@@ -489,7 +489,7 @@ class PlanImportPreviewView(ImportPermissionMixin, TemplateView):
 
     def get(self, request, *args, **kwargs):
         if self.job.state == ImportJob.State.DONE:
-            plan = Plan.objects.filter(name=self.job.plan_name).first()
+            plan = Plan.objects.named(self.job.plan_name, self.job.owner).first()
             summary = self.job.summary or {}
             messages.success(
                 request,

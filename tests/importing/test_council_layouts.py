@@ -12,10 +12,10 @@ from openpyxl import Workbook
 from milestones.models import Milestone, ProgressUpdate
 from milestones.status import Status
 from plans.importing import ImportRefused
-from plans.models import Action, GlossaryTerm, Person, Plan, PlanApproval, PlanVersion, Theme
+from plans.models import Action, GlossaryTerm, Person, Plan, PlanApproval, PlanVersion, Role, Theme
 from reports.models import ImportSettings
 from reports.transfer import plan_parse, plan_workbook_import
-from tests.factories import default_organisation
+from tests.factories import UserFactory, default_organisation
 
 pytestmark = pytest.mark.django_db
 
@@ -137,21 +137,23 @@ def test_dates_timescales_and_statuses_as_councils_write_them():
     assert m["2.2"].due_date == datetime.date(2011, 12, 31)  # Q3 2011/12
     assert m["2.3"].due_date == datetime.date(2011, 8, 31)
     assert "To be reported on Aug 2011" in m["2.3"].description  # the words kept
-    # Blue, Green, Red distinct; Amber on track but flagged and its word kept.
+    # Blue, Green, Amber and Red are four statuses; the note is kept as written.
     assert latest(m["1.1"]).status == Status.ACHIEVED
     assert latest(m["2.1"]).status == Status.ON_TRACK
     assert latest(m["1.3"]).status == Status.NOT_ON_TRACK
     amber = latest(m["1.2"])
-    assert amber.status == Status.ON_TRACK and amber.note.startswith("[Amber] Draft circulated")
+    assert amber.status == Status.AT_RISK and amber.note == "Draft circulated to partners."
+    # B/R/A/G letters: the new plan reports in Blue, Red, Amber, Green.
+    assert Plan.objects.get(name="Brookfield").status_scheme == "brag"
 
 
 def test_flags_say_what_was_judged():
     parsed = run(council_plan(), dry_run=True).parsed
     flags = [(f.row, f.message) for f in parsed.flags]
-    assert any(row == 6 and message.startswith("Amber") for row, message in flags)
+    assert not any(row == 6 for row, message in flags)  # Amber is a status of its own: nothing to judge
     # "Audit tool agreed." says no status word and the RAG cell is blank: not started, flagged.
     assert any(row == 9 and "imported as Not started" in message for row, message in flags)
-    assert any(row == 7 and "Second lead: Board Secretary" in message for row, message in flags)
+    assert any(row == 7 and "Board Secretary is a supporting lead" in message for row, message in flags)
     assert not Plan.objects.exists()
 
 
@@ -187,7 +189,33 @@ def test_leads_as_written_emails_job_titles_teams():
     assert Milestone.objects.get(action__ref="2.1").lead.name == "HSCB"  # a board may lead
     assert Milestone.objects.get(action__ref="2.2").lead.name == "HSCB"  # "as above"
     two = Milestone.objects.get(action__ref="1.3")
-    assert two.lead.name == "Quality Team" and "Second lead: Board Secretary" in latest(two).note
+    # Two leads in one cell: the first leads, the other supports (and can update it); the note is as written.
+    assert two.lead.name == "Quality Team"
+    assert [p.name for p in two.supporting_leads.all()] == ["Board Secretary"]
+    assert "Board Secretary" not in latest(two).note
+
+
+def test_two_leads_in_one_cell_both_can_update_and_a_reimport_keeps_supporting_leads():
+    content = (
+        "Ref,Action,Milestone,Lead,Due,Progress\n"
+        "1.1,Improve attainment,Virtual school in place,"
+        "Debbie Haith – Deputy Director – Children's Services & Sarah Parker – Head of Children's Commissioning,"
+        "March 2011,On track\n"
+    ).encode()
+    summary = run(content, filename="plan.csv", plan="Two leads", as_at=datetime.date(2010, 10, 1))
+    assert summary.milestones_created == 1
+    milestone = Milestone.objects.get(action__plan__name="Two leads")
+    assert milestone.lead.name == "Debbie Haith"
+    parker = milestone.supporting_leads.get()
+    assert (parker.name, parker.job_title) == ("Sarah Parker", "Head of Children's Commissioning")
+    # Sarah Parker signs in: she may update the milestone she supports.
+    parker_user = UserFactory(role=Role.MILESTONE_LEAD, role__plan=milestone.action.plan)
+    parker.user = parker_user
+    parker.save()
+    assert milestone.can_be_updated_by(parker_user)
+    # Importing the same sheet again adds nothing twice.
+    run(content, filename="plan.csv", plan="Two leads", as_at=datetime.date(2010, 10, 1))
+    assert list(milestone.supporting_leads.values_list("name", flat=True)) == ["Sarah Parker"]
 
 
 def test_the_saved_mapping_is_used_next_month_and_a_choice_overrides_it():
@@ -261,8 +289,8 @@ def test_a_long_objective_is_kept_whole():
     summary = run(content, filename="plan.csv")
     theme = Theme.objects.get()
     assert len(theme.name) <= 200
-    assert ImportSettings.objects.get().theme_texts[theme.name] == objective.strip()
-    assert any("full text is kept" in f.message for f in summary.parsed.flags)
+    assert theme.description == objective.strip()
+    assert any("full text is kept as its description" in f.message for f in summary.parsed.flags)
 
 
 def test_the_command_takes_a_mapping_an_as_at_month_and_a_sheet(tmp_path, capsys):
@@ -276,3 +304,24 @@ def test_the_command_takes_a_mapping_an_as_at_month_and_a_sheet(tmp_path, capsys
     assert "'Ofsted para no' -> not imported" in out and "Oct 2011 (chosen)" in out
     assert "milestones created: 6" in out and not Plan.objects.filter(name="Cmd").exists()
     assert ProgressUpdate.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    "cell, lead, others",
+    [
+        (
+            "Debbie Haith – Deputy Director – Children's Services & Sarah Parker – Head of Children's Commissioning",
+            ("Debbie Haith", "Deputy Director – Children's Services"),
+            [("Sarah Parker", "Head of Children's Commissioning")],
+        ),
+        ("Jo Bloggs – Head of Health & Social Care", ("Jo Bloggs", "Head of Health & Social Care"), []),
+        ("Ann Rowe & Tom Jones", ("Ann Rowe", ""), [("Tom Jones", "")]),
+        ("Ann Rowe; tom.jones@council.example", ("Ann Rowe", ""), [("Tom Jones", "")]),
+    ],
+)
+def test_a_lead_cell_naming_several_people(cell, lead, others):
+    from milestones.import_values import parse_lead
+
+    parsed = parse_lead(cell)
+    assert (parsed.name, parsed.job_title) == lead
+    assert [(o.name, o.job_title) for o in parsed.others] == others

@@ -100,7 +100,7 @@ def test_a_file_with_errors_changes_nothing_and_names_each_bad_row(plan_today):
     assert problems == [
         "Row 3, Due Date: '31 Spe 2009' is not a date: write it like 31 Oct 2009, 31/10/2009 or Oct 2009 "
         "(or a financial year, 2011/12).",
-        "Row 4, Status: 'Sort of' is not a status: use Achieved, On track, Not on track, Not started, "
+        "Row 4, Status: 'Sort of' is not a status: use Achieved, On track, At risk, Not on track, Not started, "
         "or a RAG rating (Blue, Green, Amber, Red).",
         "Row 5, Milestones: empty: every row needs a milestone description.",
         "Row 6, Progress Note: a milestone not on track needs a note saying why.",

@@ -4,7 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from plans.models import Plan
+from reports.management.plan_option import add_plan_arguments, plan_named
 from reports.transfer import plan_export
 
 
@@ -12,13 +12,11 @@ class Command(BaseCommand):
     help = "Export a plan to an .xlsx workbook that import_plan reads back."
 
     def add_arguments(self, parser):
-        parser.add_argument("--plan", required=True)
+        add_plan_arguments(parser)
         parser.add_argument("--output", required=True, help="PATH.xlsx")
 
     def handle(self, *args, plan, output, **options):
-        plan_obj = Plan.objects.filter(name=plan).first()
-        if plan_obj is None:
-            raise CommandError(f'No plan called "{plan}".')
+        plan_obj = plan_named(plan, options.get("organisation"))
         if not output.lower().endswith(".xlsx"):
             raise CommandError("The output must be an .xlsx file.")
         Path(output).write_bytes(plan_export(plan_obj))

@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from indicators.importing import indicator_values_import
 from plans.importing import ImportRefused, Problem, read_csv, read_workbook
-from plans.models import Plan
+from reports.management.plan_option import add_plan_arguments, plan_named
 from reports.transfer import refusal
 
 
@@ -15,13 +15,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("path")
-        parser.add_argument("--plan", required=True)
+        add_plan_arguments(parser)
         parser.add_argument("--dry-run", action="store_true")
 
     def handle(self, *args, path, plan, dry_run, **options):
-        plan_obj = Plan.objects.filter(name=plan).first()
-        if plan_obj is None:
-            raise CommandError(f'No plan called "{plan}".')
+        plan_obj = plan_named(plan, options.get("organisation"))
         file = Path(path)
         if not file.exists():
             raise CommandError(f"No file at {file}.")

@@ -24,7 +24,8 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="Show what would change; write nothing.")
         parser.add_argument(
             "--organisation",
-            help="The organisation that owns a new plan (created if new); needed only when the plan is new.",
+            help="The organisation that owns the plan: needed for a new plan (created if new), or when two "
+            "organisations have a plan of that name.",
         )
         parser.add_argument("--as-at", help="The month undated progress notes report on (YYYY-MM).")
         parser.add_argument("--sheet", help="The sheet holding the plan (found by its headings otherwise).")
@@ -60,13 +61,16 @@ class Command(BaseCommand):
                     f'--map {item}: write it as "Heading=field", field one of {", ".join(FIELDS)}, none.'
                 )
             mapping[clean_heading(heading)] = name
-        existing = Plan.objects.filter(name=plan).first()
-        if existing is None and not organisation:
+        existing = list(Plan.objects.named(plan, organisation or None).select_related("owner")[:10])
+        if not existing and not organisation:
             raise CommandError(f'"{plan}" is a new plan: name the organisation that owns it with --organisation.')
+        if len(existing) > 1:
+            owners = ", ".join(sorted(str(p.owner) for p in existing))
+            raise CommandError(f'Plans called "{plan}" belong to {owners}: say which with --organisation.')
         try:
             with transaction.atomic():  # a dry run's new organisation is rolled back with the rest
-                owner = None
-                if organisation:
+                owner = existing[0].owner if existing else None
+                if organisation and not existing:
                     owner, _ = Organisation.objects.get_or_create(name=organisation.strip())
                 summary = self._import(file, plan, dry_run, owner, mapping, as_at, options)
                 if dry_run:
@@ -113,6 +117,8 @@ def describe(summary, plan):
         f"  milestones created: {summary.milestones_created}; milestones updated: {summary.milestones_updated}"
     )
     lines.append(f"  progress updates added: {summary.updates_added}")
+    if summary.scheme_note:
+        lines.append(f"  statuses: {summary.scheme_note}")
     if summary.versions_created or summary.approvals_created or summary.glossary_created:
         lines.append(
             f"  versions: {summary.versions_created}; approvals: {summary.approvals_created}; "

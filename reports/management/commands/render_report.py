@@ -4,8 +4,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from plans.models import Plan
 from reports import parallel, registry, rendering
+from reports.management.plan_option import add_plan_arguments, plan_named
 from reports.models import CommitteePack
 from reports.snapshots import current_snapshot
 from safeguarding import dates
@@ -16,16 +16,14 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("report", choices=[*registry.REPORTS, "pack"])
-        parser.add_argument("--plan", required=True, help="The plan's name.")
+        add_plan_arguments(parser)
         parser.add_argument("--format", choices=["html", "pdf"], default="pdf")
         parser.add_argument("--output", required=True, help="File to write.")
         parser.add_argument("--as-at", dest="as_at", help="Report month, YYYY-MM (default: the current month).")
         parser.add_argument("--pack-id", dest="pack_id", type=int, help="The pack to render (for 'pack').")
 
     def handle(self, *args, report, plan, format, output, as_at, pack_id, **options):
-        plan_obj = Plan.objects.filter(name=plan).first()
-        if plan_obj is None:
-            raise CommandError(f'No plan called "{plan}".')
+        plan_obj = plan_named(plan, options.get("organisation"))
         month = None
         if as_at:
             month = dates.parse_month(as_at)

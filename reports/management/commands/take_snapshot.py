@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from plans.models import Plan
+from reports.management.plan_option import add_plan_arguments, plan_named
 from reports.snapshots import SnapshotExists, snapshot_create
 from safeguarding import dates
 
@@ -11,15 +11,13 @@ class Command(BaseCommand):
     help = "Freeze a plan's milestones and indicators for a month and lock that month."
 
     def add_arguments(self, parser):
-        parser.add_argument("--plan", required=True, help="The plan's name.")
+        add_plan_arguments(parser)
         parser.add_argument("--period", required=True, help="The month, YYYY-MM.")
         parser.add_argument("--kind", choices=["monthly", "quarterly"], default="monthly")
         parser.add_argument("--retake", action="store_true", help="Take it again; the old one is kept, superseded.")
 
     def handle(self, *args, plan, period, kind, retake, **options):
-        plan_obj = Plan.objects.filter(name=plan).first()
-        if plan_obj is None:
-            raise CommandError(f'No plan called "{plan}".')
+        plan_obj = plan_named(plan, options.get("organisation"))
         month = dates.parse_month(period)
         if month is None:
             raise CommandError(f'"{period}" is not a month: use YYYY-MM, for example 2009-10.')

@@ -1,0 +1,67 @@
+"""Plan names are unique within an organisation, not across a hosted instance's councils."""
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+
+from milestones.models import Milestone
+from plans import services
+from plans.models import Plan, Role
+from tests.factories import OrganisationFactory, PlanFactory, UserFactory, default_organisation
+
+pytestmark = pytest.mark.django_db
+
+NAME = "Children's Services Improvement Plan"
+CSV = (
+    "Ref,Action,Milestone,Lead,Due,Progress\n1.1,Stable workforce,Recruit 12 social workers,Tom Ashworth,"
+    "March 2010,On track\n"
+).encode()
+
+
+@pytest.fixture
+def northbridge():
+    return OrganisationFactory(name="Northbridge Borough Council")
+
+
+def manager_of(organisation):
+    return UserFactory(role=Role.PROGRAMME_MANAGER, role__organisation=organisation)
+
+
+def test_two_councils_may_each_have_a_plan_of_the_same_name(northbridge):
+    haringey_plan = services.plan_create(
+        actor=manager_of(default_organisation()), owner=default_organisation(), name=NAME
+    )
+    # Northbridge's manager is not told Haringey has one: their plan is simply made.
+    theirs = services.plan_create(actor=manager_of(northbridge), owner=northbridge, name=NAME.upper())
+    assert {haringey_plan.owner, theirs.owner} == {default_organisation(), northbridge}
+    with pytest.raises(ValidationError) as refused:
+        services.plan_create(actor=manager_of(northbridge), owner=northbridge, name=f"  {NAME.lower()} ")
+    assert "There is already a plan called" in str(refused.value)
+
+
+def test_an_upload_names_a_plan_in_the_uploaders_own_organisation(client, northbridge, settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path)
+    haringey_plan = PlanFactory(name=NAME)
+    client.force_login(manager_of(northbridge))
+    upload = client.post(reverse("reports:import"), {"plan": NAME, "file": SimpleUploadedFile("plan.csv", CSV)})
+    assert upload.status_code == 302, upload.content.decode()[:500]
+    client.post(upload.url)
+    theirs = Plan.objects.get(name=NAME, owner=northbridge)
+    assert Milestone.objects.filter(action__plan=theirs).count() == 1
+    assert not Milestone.objects.filter(action__plan=haringey_plan).exists()  # Haringey's is untouched
+
+
+def test_commands_ask_which_organisation_when_a_name_is_shared(northbridge, tmp_path):
+    PlanFactory(name=NAME)
+    PlanFactory(name=NAME, owner=northbridge)
+    output = tmp_path / "plan.xlsx"
+    with pytest.raises(CommandError, match="say which with --organisation"):
+        call_command("export_plan", "--plan", NAME, "--output", str(output))
+    call_command(
+        "export_plan", "--plan", NAME, "--organisation", "northbridge borough council", "--output", str(output)
+    )
+    assert output.stat().st_size > 0
+    with pytest.raises(CommandError, match="No plan called"):
+        call_command("take_snapshot", "--plan", "Nobody's plan", "--period", "2009-10")
