@@ -5,6 +5,7 @@ Every function takes a plan and an "as at" month (default: the current month)
 and runs a fixed number of queries whatever the plan's size.
 """
 
+import zlib
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
@@ -97,6 +98,27 @@ class ThemeCount:
         return sum(self.counts.values())
 
 
+def stable_groups(items, rows_per_chunk, *, size=lambda item: 1, key=str):
+    """items in groups of about rows_per_chunk rows, for laying out in pieces (reports/parallel.py).
+
+    The cuts are chosen by the content, not by counting: after an item whose key hashes to a cut
+    (each row adds a 2 in rows_per_chunk chance), once a group has half its rows; at twice its rows
+    at the latest. A milestone added, removed or moved from one list to the other moves no cut but
+    those beside it, so a rebuild lays out only the chunk it falls in (reports/piece_cache.py);
+    with cuts every rows_per_chunk rows every later chunk would change."""
+    groups, current, rows = [], [], 0
+    for item in items:
+        current.append(item)
+        rows += size(item)
+        chance = zlib.crc32(str(key(item)).encode()) % rows_per_chunk
+        if rows >= 2 * rows_per_chunk or (2 * rows >= rows_per_chunk and chance < 2 * size(item)):
+            groups.append(current)
+            current, rows = [], 0
+    if current or not groups:
+        groups.append(current)
+    return groups
+
+
 @dataclass
 class MilestoneReport:
     header: ReportHeader
@@ -110,15 +132,9 @@ class MilestoneReport:
 
     def chunks(self, rows_per_chunk):
         """Split into reports of about rows_per_chunk milestones (whole actions), laid out separately."""
-        groups, current, size = [], [], 0
-        for block in self.actions:
-            current.append(block)
-            size += len(block.milestones)
-            if size >= rows_per_chunk:
-                groups.append(current)
-                current, size = [], 0
-        if current or not groups:
-            groups.append(current)
+        groups = stable_groups(
+            self.actions, rows_per_chunk, size=lambda block: len(block.milestones), key=lambda block: block.action.ref
+        )
         return [replace(self, actions=group, continued=n > 0) for n, group in enumerate(groups)]
 
     @property
@@ -185,6 +201,10 @@ class ExceptionRow:
         return None if self.record else self.milestone.revised_due_date
 
 
+def _milestone_key(row):
+    return row.milestone.pk if row.milestone.pk is not None else row.milestone.description
+
+
 @dataclass
 class ExceptionReport:
     header: ReportHeader
@@ -192,7 +212,7 @@ class ExceptionReport:
     continued: bool = False
 
     def chunks(self, rows_per_chunk):
-        groups = [self.rows[n : n + rows_per_chunk] for n in range(0, len(self.rows), rows_per_chunk)] or [[]]
+        groups = stable_groups(self.rows, rows_per_chunk, key=_milestone_key)
         return [replace(self, rows=group, continued=n > 0) for n, group in enumerate(groups)]
 
 

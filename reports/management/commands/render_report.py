@@ -5,7 +5,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from plans.models import Plan
-from reports import parallel, registry, rendering
+from reports import parallel, piece_cache, registry, rendering
 from reports.models import CommitteePack
 from reports.snapshots import current_snapshot
 from safeguarding import dates
@@ -48,8 +48,10 @@ class Command(BaseCommand):
         path = Path(output)
         if format == "html":
             path.write_text(rendering.render_html(parts, title), encoding="utf-8")
-        elif report != "pack" and parallel.worth_splitting(parts):  # packs: one tagged pass
-            content, _ = parallel.render_parts_pdf(parts, title, council=plan_obj.organisation or plan_obj.name)
+        elif parallel.worth_splitting(parts):  # in pieces, tagged, reusing pieces laid out before
+            content, _ = parallel.render_parts_pdf(
+                parts, title, council=plan_obj.organisation or plan_obj.name, cache=piece_cache.default()
+            )
             path.write_bytes(content)
         else:
             path.write_bytes(rendering.render_pdf(parts, title))
