@@ -66,6 +66,26 @@ def _as_at(as_at):
 # parts of a few milestones, each kept on one page: a page that goes on with an action starts with a
 # part whose action cell reads "(continued)".
 ACTION_PART_ROWS = 5
+# A shorter action is kept on one page unless its text is too tall for a page (long notes): weasyprint
+# would then break inside it with no action cell on the next page, so it too goes in parts, each at
+# most half a page of text. Estimated, not measured (a second layout would double the time): lines of
+# 9 pt table text under the repeated column headings of an A4 landscape page, and characters a line
+# of the milestone (50 mm) and note (58 mm) columns hold, both erring short so a part is never too tall.
+PAGE_LINES = 34
+DESCRIPTION_LINE_CHARS = 26
+NOTE_LINE_CHARS = 30
+
+
+def _lines(text, per_line):
+    return sum(1 + len(line) // per_line for line in (text or "").splitlines() or [""])
+
+
+def row_lines(milestone):
+    """The estimated height of a milestone's row, in lines of table text (padding counted as one)."""
+    note = _lines(milestone.current_note, NOTE_LINE_CHARS) + (
+        1 + _lines(milestone.current_status_reason, NOTE_LINE_CHARS) if milestone.current_status_reason else 0
+    )
+    return 1 + max(_lines(milestone.description, DESCRIPTION_LINE_CHARS), note, 3)
 
 
 @dataclass
@@ -81,11 +101,23 @@ class ActionBlock:
 
     @property
     def parts(self):
-        """The milestones in parts of ACTION_PART_ROWS (one part for an action no longer than two parts)."""
+        """The milestones in parts of ACTION_PART_ROWS (one part for an action no longer than two parts,
+        unless taller than a page: then in parts of at most half a page)."""
         rows = self.milestones
-        if len(rows) <= 2 * ACTION_PART_ROWS:
+        if len(rows) > 2 * ACTION_PART_ROWS:
+            return [ActionPart(rows[n : n + ACTION_PART_ROWS], n > 0) for n in range(0, len(rows), ACTION_PART_ROWS)]
+        heights = [row_lines(m) for m in rows]
+        if sum(heights) <= PAGE_LINES:
             return [ActionPart(rows, False)]
-        return [ActionPart(rows[n : n + ACTION_PART_ROWS], n > 0) for n in range(0, len(rows), ACTION_PART_ROWS)]
+        groups, current, lines = [], [], 0
+        for milestone, height in zip(rows, heights, strict=True):
+            if current and lines + height > PAGE_LINES // 2:
+                groups.append(current)
+                current, lines = [], 0
+            current.append(milestone)
+            lines += height
+        groups.append(current)
+        return [ActionPart(group, n > 0) for n, group in enumerate(groups)]
 
 
 @dataclass

@@ -77,3 +77,30 @@ def test_long_action_repeats_its_cell_marked_continued(plan_today):
         assert body.index("4.07 (continued)") < body.index("of the review"), n
     text = " ".join(pages)
     assert all(f"Step {n:02d} of the review" in text for n in range(40))
+
+
+def test_short_action_taller_than_a_page_repeats_its_cell_marked_continued(plan_today):
+    """Six milestones, but text enough for more than a page: kept whole, weasyprint would break inside
+    the action with no action cell on the next page."""
+    plan = PlanFactory()
+    before = ActionFactory(plan=plan, ref="1.01", title="A short action before")
+    MilestoneFactory(action=before, description="Agree the terms of reference", order=0)
+    action = ActionFactory(plan=plan, ref="4.08", title="Audit every case file")
+    words = "Case files audited against the new threshold document with the partners present. "
+    for n in range(6):
+        MilestoneFactory(action=action, description=f"Audit {n}: " + words * 6, order=n)
+    after = ActionFactory(plan=plan, ref="4.09", title="A short action after")
+    MilestoneFactory(action=after, description="Report to the board", order=0)
+    part = rendering.report_part("milestones", plan, OCT)
+    pages = pdf_pages([part], part.label)
+    rows = [n for n, page in enumerate(pages) if "Audit " in page and "threshold" in page]
+    assert len(rows) > 1  # the action does run over a page
+    for n in rows[1:]:
+        body = pages[n].split("Milestone Lead", 1)[1]
+        assert "4.08 (continued)" in body, n
+        assert body.index("4.08 (continued)") < body.index("threshold"), n
+    text = " ".join(pages)
+    assert all(f"Audit {n}:" in text for n in range(6))
+    # Short actions are still one cell, never marked.
+    assert "1.01 (continued)" not in text and "4.09 (continued)" not in text
+    assert "4.08 Audit every case file" in text
