@@ -94,18 +94,20 @@ def time_parts(label, build_parts, title, template=None):
     return Timing(label, t1 - t0, t2 - t1, t3 - t2, t4 - t3, len(document.pages))
 
 
-def milestone_touch(plan, as_at):
+def milestone_touch(plan, as_at, status=None):
     """One milestone's update, as a lead makes it: a progress update for the pack's month on a
-    milestone half way down the milestone report. Returns the milestone."""
+    milestone half way down the milestone report, a new note and (status=None) the status it had.
+    Returns the milestone."""
     from milestones.models import Milestone, ProgressUpdate
     from milestones.services import progress_update_record
 
     milestones = list(Milestone.objects.for_plan(plan).order_by("pk"))
     milestone = milestones[len(milestones) // 2]
+    latest = milestone.updates.filter(reporting_month__lte=as_at).order_by("-reporting_month", "-pk").first()
     progress_update_record(
         milestone=milestone,
         reporting_month=as_at,
-        status="not_on_track",
+        status=status or (latest.status if latest else "on_track"),
         note=f"Rebuild bench {time.time():.0f}: revised dates agreed with the partners.",
         source=ProgressUpdate.Source.IMPORTED,
     )

@@ -17,7 +17,10 @@ from django.template.loader import render_to_string
 
 from . import pdf_join, pdf_worker, piece_cache, rendering
 
-ROWS_PER_CHUNK = 250
+# Rows of a long table laid out as one piece, on average (cuts between half and twice as many):
+# small enough that one edit re-lays out a few pages, even on a plan of 150 milestones; each piece
+# starts on a new page, which costs the 2,000-milestone bench pack about one page in ten.
+ROWS_PER_CHUNK = 40
 # Pieces are laid out without margin boxes: the stamp adds them for the whole document.
 NO_MARGIN_BOXES = "".join(
     f"@page {name} {{ @top-left {{ content: none; }} @top-right {{ content: none; }} "

@@ -107,5 +107,6 @@ def write_pdf(document) -> bytes:
 
 
 def render_pdf(parts, title) -> bytes:
-    """One weasyprint pass, tagged: what packs always use (the parallel join would drop the structure tree)."""
+    """One weasyprint pass, tagged: a document of one piece; longer ones are laid out in pieces and
+    joined into one tagged PDF (reports/parallel.py)."""
     return write_pdf(layout_pdf(parts, title))
