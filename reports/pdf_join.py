@@ -74,12 +74,7 @@ def join(pieces, *, title, author="", subject="", lang="en-GB", stamp=None):
     with out.open_outline() as outline:
         outline.root.extend(outline_items)
     if stamp is not None:
-        sizes = [
-            tuple(
-                round(float(v), 2) for v in (page.mediabox[2] - page.mediabox[0], page.mediabox[3] - page.mediabox[1])
-            )
-            for page in out.pages
-        ]
+        sizes = [_size(page) for page in out.pages]
         _stamp(out, stamp(list(zip(sizes, labels, strict=True))), sources)
     with out.open_metadata(set_pikepdf_as_editor=False) as meta:
         meta["dc:title"] = title
@@ -101,6 +96,12 @@ def join(pieces, *, title, author="", subject="", lang="en-GB", stamp=None):
     for source in sources:
         source.close()
     return output.getvalue(), len(out.pages)
+
+
+def _size(page):
+    """(width, height) in points, rounded so that pages of one size share one @page rule of the stamp."""
+    left, bottom, right, top = (float(v) for v in page.mediabox)
+    return round(right - left, 2), round(top - bottom, 2)
 
 
 def _outline_copy(item, pages, first_page):

@@ -64,6 +64,9 @@ class PieceCache:
             os.utime(path)  # recently used: kept longest
         except FileNotFoundError:  # never built, or evicted meanwhile
             return None
+        if not content.rstrip().endswith(b"%%EOF"):  # cut short (a full disk): lay it out again
+            path.unlink(missing_ok=True)
+            return None
         return content
 
     def put(self, name, content: bytes):
