@@ -3,8 +3,8 @@
 import io
 
 import pytest
-from docx import Document
 from django.urls import reverse
+from docx import Document
 
 from reports import data
 from reports.models import CommitteePack
@@ -21,7 +21,8 @@ def test_the_cover_report_downloads_as_word_with_the_pdf_covers_sections(client,
         slot="consultation",
         heading="Consultation",
         placement="after_summary",
-        body="Partners were asked:\n\n| Agency | Replies |\n| --- | --- |\n| Police | 4 |\n\n- **bold** point\n- *second*",
+        body="Partners were asked:\n\n| Agency | Replies |\n| --- | --- |\n| Police | 4 |\n\n"
+        "- **bold** point\n- *second*",
     )
     client.force_login(users["scrutiny_member"])
     response = client.get(reverse("reports:pack_cover_docx", args=[pack.pk]))
