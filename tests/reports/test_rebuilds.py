@@ -194,3 +194,21 @@ def test_a_pack_job_after_an_edit_lays_out_only_the_cover(demo, laid_out, settin
     assert second.pk != first.pk and second.state == "done", second.error
     assert len(laid_out) == 1 and "To note the progress made." in laid_out[0]
     assert second.pages == first.pages
+
+
+def test_a_live_pack_is_built_again_after_a_milestone_changes_a_snapshot_pack_is_not(demo, laid_out, settings):
+    settings.REPORT_LAYOUT_WORKERS = 1
+    pack = CommitteePack.objects.get(plan=demo, meeting="Overview & Scrutiny")
+    frozen = render_job_execute(render_job_start(plan=demo, kind="pack", requested_by=None, pack=pack).pk)
+    live = render_job_execute(render_job_start(plan=demo, kind="pack", requested_by=None, pack=pack, as_at=NOV).pk)
+    assert frozen.state == live.state == "done"
+    milestone = Milestone.objects.for_plan(demo).order_by("pk")[70]
+    Milestone.objects.filter(pk=milestone.pk).update(description="Rebuild check: changed since the build")
+    laid_out.clear()
+    # As at October the pack reads October's snapshot: the PDF built is still right, and is reused.
+    assert render_job_start(plan=demo, kind="pack", requested_by=None, pack=pack) == frozen
+    assert laid_out == []
+    # As at November it reads the live milestones: built again, laying out only what changed.
+    again = render_job_execute(render_job_start(plan=demo, kind="pack", requested_by=None, pack=pack, as_at=NOV).pk)
+    assert again.pk != live.pk and again.state == "done"
+    assert 1 <= len(laid_out) <= 2 and any("Rebuild check: changed since the build" in html for html in laid_out)
