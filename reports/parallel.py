@@ -17,10 +17,13 @@ from django.template.loader import render_to_string
 
 from . import pdf_join, pdf_worker, piece_cache, rendering
 
-# Rows of a long table laid out as one piece, on average (cuts between half and twice as many):
-# small enough that one edit re-lays out a few pages, even on a plan of 150 milestones; each piece
-# starts on a new page, which costs the 2,000-milestone bench pack about one page in ten.
-ROWS_PER_CHUNK = 40
+# Rows of a long table laid out as one piece, on average (cuts fall between half and twice as many):
+# few enough that one edit lays out a few pages again. Each piece starts on a new page, so smaller
+# pieces cost paper: a plan's size picks between the two (a plan crossing SMALL_TABLE_ROWS is laid
+# out afresh once, as its cuts move).
+ROWS_PER_CHUNK = 60
+SMALL_ROWS_PER_CHUNK = 20
+SMALL_TABLE_ROWS = 500
 # Pieces are laid out without margin boxes: the stamp adds them for the whole document.
 NO_MARGIN_BOXES = "".join(
     f"@page {name} {{ @top-left {{ content: none; }} @top-right {{ content: none; }} "
@@ -29,12 +32,18 @@ NO_MARGIN_BOXES = "".join(
 )
 
 
+def chunk_rows(report):
+    """Rows per piece for a long table, by its number of rows."""
+    rows = getattr(report, "milestone_count", None)
+    rows = len(report.rows) if rows is None else rows
+    return SMALL_ROWS_PER_CHUNK if rows <= SMALL_TABLE_ROWS else ROWS_PER_CHUNK
+
+
 def pieces(parts, rows_per_chunk=None):
     """[(part, footer title)]: long reports cut into chunks of whole actions."""
-    rows_per_chunk = rows_per_chunk or ROWS_PER_CHUNK
     result = []
     for part in parts:
-        chunks = part.report.chunks(rows_per_chunk) if part.chunked else [part.report]
+        chunks = part.report.chunks(rows_per_chunk or chunk_rows(part.report)) if part.chunked else [part.report]
         result += [(replace(part, report=chunk), part.label) for chunk in chunks]
     return result
 
