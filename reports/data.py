@@ -92,32 +92,36 @@ def row_lines(milestone):
 class ActionPart:
     milestones: list
     continued: bool
+    start: int = 0  # the index of its first milestone in the action
 
 
 @dataclass
 class ActionBlock:
     action: object
     milestones: list = field(default_factory=list)
+    # Where a page broke inside a part when it was laid out (indexes of the first milestone on the later
+    # page, set by rendering.split_broken_actions): a part starts there too, so its cell is repeated.
+    breaks: set = field(default_factory=set)
 
     @property
     def parts(self):
         """The milestones in parts of ACTION_PART_ROWS (one part for an action no longer than two parts,
-        unless taller than a page: then in parts of at most half a page)."""
+        unless taller than a page: then in parts of at most half a page), also cut where a page broke."""
         rows = self.milestones
         if len(rows) > 2 * ACTION_PART_ROWS:
-            return [ActionPart(rows[n : n + ACTION_PART_ROWS], n > 0) for n in range(0, len(rows), ACTION_PART_ROWS)]
-        heights = [row_lines(m) for m in rows]
-        if sum(heights) <= PAGE_LINES:
-            return [ActionPart(rows, False)]
-        groups, current, lines = [], [], 0
-        for milestone, height in zip(rows, heights, strict=True):
-            if current and lines + height > PAGE_LINES // 2:
-                groups.append(current)
-                current, lines = [], 0
-            current.append(milestone)
-            lines += height
-        groups.append(current)
-        return [ActionPart(group, n > 0) for n, group in enumerate(groups)]
+            starts = set(range(0, len(rows), ACTION_PART_ROWS))
+        else:
+            starts, lines = {0}, 0
+            heights = [row_lines(m) for m in rows]
+            if sum(heights) > PAGE_LINES:
+                for n, height in enumerate(heights):
+                    if n and lines + height > PAGE_LINES // 2:
+                        starts.add(n)
+                        lines = 0
+                    lines += height
+        starts = sorted(starts | {n for n in self.breaks if 0 < n < len(rows)})
+        ends = starts[1:] + [len(rows)]
+        return [ActionPart(rows[start:end], start > 0, start) for start, end in zip(starts, ends, strict=True)]
 
 
 @dataclass

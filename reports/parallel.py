@@ -90,7 +90,8 @@ def render_parts_pdf(parts, title, *, council, workers=2, on_progress=None, cach
     """-> (pdf bytes, page count): a tagged PDF (PDF/UA-1) with one structure tree.
 
     Pieces found in the cache (same HTML, same weasyprint and fonts) are not laid out again."""
-    documents = [(piece_html(part, label), label) for part, label in pieces(parts)]
+    piece_parts = pieces(parts)
+    documents = [(piece_html(part, label), label) for part, label in piece_parts]
     options = rendering.PDF_OPTIONS
     names = [piece_cache.key(html, options) for html, _ in documents]
     results = {}
@@ -102,7 +103,15 @@ def render_parts_pdf(parts, title, *, council, workers=2, on_progress=None, cach
     todo = [n for n in range(len(documents)) if n not in results]
     reused = len(results)
 
-    def laid_out(n, content, done):
+    def laid_out(n, result, done):
+        content, _, broken = result
+        # A page broke inside an action's part: lay the piece out again with a part starting there (its
+        # cell repeated, "(continued)"). Kept under the first HTML's key: the outcome follows from it.
+        part, label = piece_parts[n]
+        for _ in range(rendering.LAYOUT_ROUNDS - 1):
+            if not rendering.split_broken_actions([part], broken):
+                break
+            content, _, broken = pdf_worker.layout(piece_html(part, label), options)
         results[n] = content
         if cache:
             cache.put(names[n], content)
@@ -115,7 +124,7 @@ def render_parts_pdf(parts, title, *, council, workers=2, on_progress=None, cach
         # one worker asked for (a PDF worker kept to one core), or a Celery prefork child, which may
         # not start processes: lay the pieces out here, one by one.
         for done, n in enumerate(todo, start=1):
-            laid_out(n, pdf_worker.layout(documents[n][0], options)[0], done)
+            laid_out(n, pdf_worker.layout(documents[n][0], options), done)
     else:
         context = multiprocessing.get_context("spawn")  # no forked copies of database connections
         with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
@@ -125,7 +134,7 @@ def render_parts_pdf(parts, title, *, council, workers=2, on_progress=None, cach
                 for n in sorted(todo, key=lambda n: -len(documents[n][0]))
             }
             for done, future in enumerate(as_completed(futures), start=1):
-                laid_out(futures[future], future.result()[0], done)
+                laid_out(futures[future], future.result(), done)
     if on_progress:
         on_progress(f"Joining {len(documents)} pieces", None)
     return pdf_join.join(

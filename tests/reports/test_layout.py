@@ -104,3 +104,24 @@ def test_short_action_taller_than_a_page_repeats_its_cell_marked_continued(plan_
     # Short actions are still one cell, never marked.
     assert "1.01 (continued)" not in text and "4.09 (continued)" not in text
     assert "4.08 Audit every case file" in text
+
+
+HEADINGS = "Action Action Lead Milestones Planned Start Date Due Date Status Progress Note Milestone Lead Theme"
+
+
+def test_every_page_of_the_milestone_table_starts_with_its_action_cell(demo):
+    """The table starts low on the appendix's first page, where weasyprint breaks the first action
+    rather than leave the headings alone: the page after goes on with it, its cell marked (continued)."""
+    from reports import parallel
+    from reports.models import CommitteePack
+
+    pack = CommitteePack.objects.get(plan=demo, meeting="Overview & Scrutiny")
+    pack.as_at = datetime.date(2009, 11, 1)  # live: the first action's notes no longer fit under the heading
+    content, _ = parallel.render_pack_pdf(pack, workers=1)
+    pages = [squash(page.extract_text()) for page in PdfReader(io.BytesIO(content)).pages]
+    bodies = [page.split(HEADINGS, 1)[1] for page in pages if HEADINGS in page and "Exception" not in page]
+    assert len(bodies) > 10
+    for number, body in enumerate(bodies):
+        assert re.match(r"\s*\d+\.\d+ ", body), (number, body[:80])
+    first = re.match(r"\s*(\d+\.\d+) ", bodies[0]).group(1)
+    assert re.match(rf"\s*{re.escape(first)} \(continued\)", bodies[1]), bodies[1][:80]

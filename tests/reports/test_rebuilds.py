@@ -33,6 +33,16 @@ def laid_out(monkeypatch):
     return seen
 
 
+def distinct(htmls):
+    """The pieces among the HTML laid out: a piece laid out again after a page broke inside an action
+    (rendering.split_broken_actions) counts once. Chunks share a title; their first rows differ."""
+    pieces = set()
+    for html in htmls:
+        first_row = re.search(r"<tbody[^>]*>\s*<tr[^>]*>(.{0,300})", html, re.S)
+        pieces.add((re.search(r"<title>(.*?)</title>", html).group(1), first_row and first_row.group(1)))
+    return pieces
+
+
 @pytest.fixture
 def pack(demo):
     pack = CommitteePack.objects.get(plan=demo, meeting="Overview & Scrutiny")
@@ -59,7 +69,7 @@ def test_a_rebuild_after_one_milestone_changes_lays_out_only_its_chunk(pack, lai
     cache = piece_cache.PieceCache(tmp_path / "cache", 10**9)
     build(pack, cache)
     pieces = len(parallel.pieces(rendering.pack_parts(pack)))
-    assert len(laid_out) == pieces > 6  # cover, glossary, milestone chunks (146 rows), exceptions, indicators
+    assert len(distinct(laid_out)) == pieces > 6  # cover, glossary, milestone chunks (146 rows), exceptions, indicators
 
     laid_out.clear()
     build(pack, cache)
@@ -68,7 +78,7 @@ def test_a_rebuild_after_one_milestone_changes_lays_out_only_its_chunk(pack, lai
     milestone = a_milestone_only_in_the_milestone_report(pack)
     Milestone.objects.filter(pk=milestone.pk).update(description="Rebuild check: a reworded milestone")
     content, pages = build(pack, cache)
-    assert len(laid_out) == 1
+    assert len(distinct(laid_out)) == 1
     assert "Rebuild check: a reworded milestone" in laid_out[0]
     assert "<title>Appendix 2: Safeguarding Plan for Haringey Milestone Report" in laid_out[0]
     assert "Rebuild check: a reworded milestone" in " ".join(page_texts(content))
@@ -93,7 +103,7 @@ def test_a_cached_rebuild_equals_a_cold_build(pack, laid_out, tmp_path):
     Milestone.objects.filter(pk=milestone.pk).update(description="A longer description " * 12)
     laid_out.clear()
     rebuilt, rebuilt_pages = build(pack, warm)
-    assert len(laid_out) == 1
+    assert len(distinct(laid_out)) == 1
     cold, cold_pages = build(pack, piece_cache.PieceCache(tmp_path / "cold", 10**9))
     assert rebuilt_pages == cold_pages == len(page_texts(cold))
     assert page_texts(rebuilt) == page_texts(cold)  # the same text, page for page, numbers included
@@ -154,7 +164,7 @@ def test_the_key_covers_weasyprint_and_the_fonts(pack, laid_out, tmp_path, monke
     laid_out.clear()
     monkeypatch.setattr(piece_cache, "environment", lambda: "another weasyprint, other fonts")
     build(pack, cache)
-    assert len(laid_out) == len(parallel.pieces(rendering.pack_parts(pack)))
+    assert len(distinct(laid_out)) == len(parallel.pieces(rendering.pack_parts(pack)))
 
 
 def test_the_cache_keeps_to_its_size_dropping_the_least_recently_used(tmp_path):
@@ -185,7 +195,7 @@ def test_a_pack_job_after_an_edit_lays_out_only_the_cover(demo, laid_out, settin
     pack = CommitteePack.objects.get(plan=demo, meeting="Overview & Scrutiny")
     first = render_job_execute(render_job_start(plan=demo, kind="pack", requested_by=None, pack=pack).pk)
     assert first.state == "done", first.error
-    assert len(laid_out) == len(parallel.pieces(rendering.pack_parts(pack)))
+    assert len(distinct(laid_out)) == len(parallel.pieces(rendering.pack_parts(pack)))
     assert any(piece_cache_dir.glob("*/*.pdf"))
     laid_out.clear()
     pack = pack_update(actor=None, pack=pack, recommendations="To note the progress made.")
@@ -208,6 +218,8 @@ def test_a_live_pack_is_built_again_after_a_milestone_changes_a_snapshot_pack_is
     assert render_job_start(plan=demo, kind="pack", requested_by=None, pack=pack) == frozen
     assert laid_out == []
     # As at November it reads the live milestones: built again, laying out only what changed.
-    again = render_job_execute(render_job_start(plan=demo, kind="pack", requested_by=None, pack=pack, as_at=NOV).pk)
+    again = render_job_start(plan=demo, kind="pack", requested_by=None, pack=pack, as_at=NOV)
+    again = render_job_execute(again.pk)
     assert again.pk != live.pk and again.state == "done"
-    assert 1 <= len(laid_out) <= 2 and any("Rebuild check: changed since the build" in html for html in laid_out)
+    assert 1 <= len(distinct(laid_out)) <= 2
+    assert any("Rebuild check: changed since the build" in html for html in laid_out)
