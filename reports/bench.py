@@ -94,6 +94,53 @@ def time_parts(label, build_parts, title, template=None):
     t2 = time.perf_counter()
     document = weasyprint.HTML(string=html).render()
     t3 = time.perf_counter()
-    document.write_pdf()
+    document.write_pdf(**rendering.PDF_OPTIONS)  # tagged, as the app writes every PDF
     t4 = time.perf_counter()
     return Timing(label, t1 - t0, t2 - t1, t3 - t2, t4 - t3, len(document.pages))
+
+
+def milestone_touch(plan, as_at, status=None):
+    """One milestone's update, as a lead makes it: a progress update for the pack's month on a
+    milestone half way down the milestone report, a new note and (status=None) the status it had.
+    Returns the milestone."""
+    from milestones.models import Milestone, ProgressUpdate
+    from milestones.services import progress_update_record
+
+    milestones = list(Milestone.objects.for_plan(plan).order_by("pk"))
+    milestone = milestones[len(milestones) // 2]
+    latest = milestone.updates.filter(reporting_month__lte=as_at).order_by("-reporting_month", "-pk").first()
+    progress_update_record(
+        milestone=milestone,
+        reporting_month=as_at,
+        status=status or (latest.status if latest else "on_track"),
+        note=f"Rebuild bench {time.time():.0f}: revised dates agreed with the partners.",
+        source=ProgressUpdate.Source.IMPORTED,
+    )
+    return milestone
+
+
+def time_rebuilds(pack, change, workers=2):
+    """[(label, seconds, pages)]: the pack built cold (an empty piece cache), rebuilt with nothing
+    changed, and rebuilt after change() (one milestone's update); each build reads the data afresh."""
+    import shutil
+    import tempfile
+
+    from . import parallel, piece_cache
+
+    directory = tempfile.mkdtemp(prefix="bench-pieces-")
+    cache = piece_cache.PieceCache(directory, 1024**3)
+    rows, laid_out = [], []
+    try:
+        for label in ("cold (empty cache)", "rebuild, nothing changed", "rebuild after one milestone's update"):
+            if label.startswith("rebuild after"):
+                change()
+            laid_out.clear()
+            start = time.perf_counter()
+            _, pages = parallel.render_pack_pdf(
+                pack, workers=workers, cache=cache, on_progress=lambda text, _: laid_out.append(text)
+            )
+            pieces = sum(text.startswith("Laid out") for text in laid_out)
+            rows.append((label, time.perf_counter() - start, pages, pieces))
+    finally:
+        shutil.rmtree(directory, ignore_errors=True)
+    return rows

@@ -5,6 +5,7 @@ Every function takes a plan and an "as at" month (default: the current month)
 and runs a fixed number of queries whatever the plan's size.
 """
 
+import zlib
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
@@ -69,26 +70,62 @@ def _as_at(as_at):
 # parts of a few milestones, each kept on one page: a page that goes on with an action starts with a
 # part whose action cell reads "(continued)".
 ACTION_PART_ROWS = 5
+# A shorter action is kept on one page unless its text is too tall for a page (long notes): weasyprint
+# would then break inside it with no action cell on the next page, so it too goes in parts, each at
+# most half a page of text. Estimated, not measured (a second layout would double the time): lines of
+# 9 pt table text under the repeated column headings of an A4 landscape page, and characters a line
+# of the milestone (50 mm) and note (58 mm) columns hold, both erring short so a part is never too tall.
+PAGE_LINES = 34
+DESCRIPTION_LINE_CHARS = 26
+NOTE_LINE_CHARS = 30
+
+
+def _lines(text, per_line):
+    return sum(1 + len(line) // per_line for line in (text or "").splitlines() or [""])
+
+
+def row_lines(milestone):
+    """The estimated height of a milestone's row, in lines of table text (padding counted as one)."""
+    note = _lines(milestone.current_note, NOTE_LINE_CHARS) + (
+        1 + _lines(milestone.current_status_reason, NOTE_LINE_CHARS) if milestone.current_status_reason else 0
+    )
+    return 1 + max(_lines(milestone.description, DESCRIPTION_LINE_CHARS), note, 3)
 
 
 @dataclass
 class ActionPart:
     milestones: list
     continued: bool
+    start: int = 0  # the index of its first milestone in the action
 
 
 @dataclass
 class ActionBlock:
     action: object
     milestones: list = field(default_factory=list)
+    # Where a page broke inside a part when it was laid out (indexes of the first milestone on the later
+    # page, set by rendering.split_broken_actions): a part starts there too, so its cell is repeated.
+    breaks: set = field(default_factory=set)
 
     @property
     def parts(self):
-        """The milestones in parts of ACTION_PART_ROWS (one part for an action no longer than two parts)."""
+        """The milestones in parts of ACTION_PART_ROWS (one part for an action no longer than two parts,
+        unless taller than a page: then in parts of at most half a page), also cut where a page broke."""
         rows = self.milestones
-        if len(rows) <= 2 * ACTION_PART_ROWS:
-            return [ActionPart(rows, False)]
-        return [ActionPart(rows[n : n + ACTION_PART_ROWS], n > 0) for n in range(0, len(rows), ACTION_PART_ROWS)]
+        if len(rows) > 2 * ACTION_PART_ROWS:
+            starts = set(range(0, len(rows), ACTION_PART_ROWS))
+        else:
+            starts, lines = {0}, 0
+            heights = [row_lines(m) for m in rows]
+            if sum(heights) > PAGE_LINES:
+                for n, height in enumerate(heights):
+                    if n and lines + height > PAGE_LINES // 2:
+                        starts.add(n)
+                        lines = 0
+                    lines += height
+        starts = sorted(starts | {n for n in self.breaks if 0 < n < len(rows)})
+        ends = starts[1:] + [len(rows)]
+        return [ActionPart(rows[start:end], start > 0, start) for start, end in zip(starts, ends, strict=True)]
 
 
 @dataclass
@@ -99,6 +136,27 @@ class ThemeCount:
     @property
     def total(self):
         return sum(self.counts.values())
+
+
+def stable_groups(items, rows_per_chunk, *, size=lambda item: 1, key=str):
+    """items in groups of about rows_per_chunk rows, for laying out in pieces (reports/parallel.py).
+
+    The cuts are chosen by the content, not by counting: after an item whose key hashes to a cut
+    (each row adds a 2 in rows_per_chunk chance), once a group has half its rows; at twice its rows
+    at the latest. A milestone added, removed or moved from one list to the other moves no cut but
+    those beside it, so a rebuild lays out only the chunk it falls in (reports/piece_cache.py);
+    with cuts every rows_per_chunk rows every later chunk would change."""
+    groups, current, rows = [], [], 0
+    for item in items:
+        current.append(item)
+        rows += size(item)
+        chance = zlib.crc32(str(key(item)).encode()) % rows_per_chunk
+        if rows >= 2 * rows_per_chunk or (2 * rows >= rows_per_chunk and chance < 2 * size(item)):
+            groups.append(current)
+            current, rows = [], 0
+    if current or not groups:
+        groups.append(current)
+    return groups
 
 
 @dataclass
@@ -114,15 +172,9 @@ class MilestoneReport:
 
     def chunks(self, rows_per_chunk):
         """Split into reports of about rows_per_chunk milestones (whole actions), laid out separately."""
-        groups, current, size = [], [], 0
-        for block in self.actions:
-            current.append(block)
-            size += len(block.milestones)
-            if size >= rows_per_chunk:
-                groups.append(current)
-                current, size = [], 0
-        if current or not groups:
-            groups.append(current)
+        groups = stable_groups(
+            self.actions, rows_per_chunk, size=lambda block: len(block.milestones), key=lambda block: block.action.ref
+        )
         return [replace(self, actions=group, continued=n > 0) for n, group in enumerate(groups)]
 
     @property
@@ -189,6 +241,10 @@ class ExceptionRow:
         return None if self.record else self.milestone.revised_due_date
 
 
+def _milestone_key(row):
+    return row.milestone.pk if row.milestone.pk is not None else row.milestone.description
+
+
 @dataclass
 class ExceptionReport:
     header: ReportHeader
@@ -196,7 +252,7 @@ class ExceptionReport:
     continued: bool = False
 
     def chunks(self, rows_per_chunk):
-        groups = [self.rows[n : n + rows_per_chunk] for n in range(0, len(self.rows), rows_per_chunk)] or [[]]
+        groups = stable_groups(self.rows, rows_per_chunk, key=_milestone_key)
         return [replace(self, rows=group, continued=n > 0) for n, group in enumerate(groups)]
 
 

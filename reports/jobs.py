@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from . import parallel, rendering
+from . import parallel, piece_cache, rendering
 from .models import RenderJob
 
 log = logging.getLogger(__name__)
@@ -61,15 +61,16 @@ def render_job_execute(job_id):
                 job.kind, job.plan, job.as_at, filters=job.filters or None, snapshot=job.snapshot
             )
             parts, title = [part], part.label
-        if not job.pack and parallel.worth_splitting(parts):
-            # A long single report, laid out on both cores (untagged: the join drops the structure
-            # tree); progress comes back piece by piece. Packs are always one tagged pass (README).
+        if parallel.worth_splitting(parts):
+            # A pack or a long report: laid out in pieces on both cores, the pieces unchanged since an
+            # earlier build reused, joined into one tagged PDF; progress comes back piece by piece.
             content, pages = parallel.render_parts_pdf(
                 parts,
                 title,
                 council=job.plan.organisation or job.plan.name,
                 workers=settings.REPORT_LAYOUT_WORKERS,
                 on_progress=lambda text, pages: _progress(job, text, pages),
+                cache=piece_cache.default(),
             )
         else:
             label = parts[0].label

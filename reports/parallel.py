@@ -1,22 +1,29 @@
-"""PDFs laid out on both cores.
+"""PDFs laid out in pieces, on both cores, and rebuilt quickly.
 
 The document is cut into pieces (the cover report, each appendix, and long tables in
-chunks of whole actions); weasyprint lays each piece out in its own process; the
-PDFs are joined and the running header and footer (council, title, "Page X of Y")
-are stamped on afterwards, so page numbers count the whole document. Queries and
-templates run here, in the calling process; the workers only lay out HTML.
+chunks of whole actions); weasyprint lays each piece out as a tagged PDF in its own process;
+the PDFs are joined into one tagged PDF with one structure tree (reports/pdf_join.py) and the
+running header and footer (council, title, "Page X of Y") are stamped on afterwards, so page
+numbers count the whole document. Pieces are kept by a hash of their HTML
+(reports/piece_cache.py): a rebuild lays out only the pieces that changed, then rejoins and
+restamps. Queries and templates run here, in the calling process; the workers only lay out HTML.
 """
 
-import io
 import multiprocessing
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import replace
 
 from django.template.loader import render_to_string
 
-from . import pdf_worker, rendering
+from . import pdf_join, pdf_worker, piece_cache, rendering
 
-ROWS_PER_CHUNK = 250
+# Rows of a long table laid out as one piece, on average (cuts fall between half and twice as many):
+# few enough that one edit lays out a few pages again. Each piece starts on a new page, so smaller
+# pieces cost paper: a plan's size picks between the two (a plan crossing SMALL_TABLE_ROWS is laid
+# out afresh once, as its cuts move).
+ROWS_PER_CHUNK = 60
+SMALL_ROWS_PER_CHUNK = 20
+SMALL_TABLE_ROWS = 500
 # Pieces are laid out without margin boxes: the stamp adds them for the whole document.
 NO_MARGIN_BOXES = "".join(
     f"@page {name} {{ @top-left {{ content: none; }} @top-right {{ content: none; }} "
@@ -25,11 +32,18 @@ NO_MARGIN_BOXES = "".join(
 )
 
 
-def pieces(parts, rows_per_chunk=ROWS_PER_CHUNK):
+def chunk_rows(report):
+    """Rows per piece for a long table, by its number of rows."""
+    rows = getattr(report, "milestone_count", None)
+    rows = len(report.rows) if rows is None else rows
+    return SMALL_ROWS_PER_CHUNK if rows <= SMALL_TABLE_ROWS else ROWS_PER_CHUNK
+
+
+def pieces(parts, rows_per_chunk=None):
     """[(part, footer title)]: long reports cut into chunks of whole actions."""
     result = []
     for part in parts:
-        chunks = part.report.chunks(rows_per_chunk) if part.chunked else [part.report]
+        chunks = part.report.chunks(rows_per_chunk or chunk_rows(part.report)) if part.chunked else [part.report]
         result += [(replace(part, report=chunk), part.label) for chunk in chunks]
     return result
 
@@ -39,15 +53,18 @@ def worth_splitting(parts):
     return len(pieces(parts)) > 1
 
 
-def piece_html(part, title):
-    return rendering.render_html([part], title).replace("</style>", NO_MARGIN_BOXES + "</style>", 1)
+def piece_html(part, label):
+    """The piece as a document of its own, titled by its label, not by the whole document's title:
+    the joined PDF gets its title and properties at the join, so renaming a pack lays nothing out again."""
+    return rendering.render_html([part], label).replace("</style>", NO_MARGIN_BOXES + "</style>", 1)
 
 
-def stamp_overlay(pages, council):
+def stamp_overlay(pages, council, cache=None):
     """One PDF page per document page, blank but for its header and footer, at the same size.
 
     pages: [(size, title)]. Runs of pages sharing size and title share one @page rule,
-    which keeps this quick however long the document.
+    which keeps this quick however long the document; kept in the piece cache, as a rebuild
+    that changes no page count stamps the same pages.
     """
     import weasyprint
 
@@ -60,62 +77,82 @@ def stamp_overlay(pages, council):
     for run in runs:
         run["pages"] = range(run["count"])
     html = render_to_string("reports/page_stamps.html", {"runs": runs, "council": council})
-    return weasyprint.HTML(string=html).write_pdf()
+    name = piece_cache.key(html, {"stamp": True})
+    content = cache.get(name) if cache else None
+    if content is None:
+        content = weasyprint.HTML(string=html).write_pdf()
+        if cache:
+            cache.put(name, content)
+    return content
 
 
-def render_parts_pdf(parts, title, *, council, workers=2, on_progress=None):
-    """-> (pdf bytes, page count)."""
-    documents = [(n, piece_html(part, title), label) for n, (part, label) in enumerate(pieces(parts))]
+def render_parts_pdf(parts, title, *, council, workers=2, on_progress=None, cache=None):
+    """-> (pdf bytes, page count): a tagged PDF (PDF/UA-1) with one structure tree.
+
+    Pieces found in the cache (same HTML, same weasyprint and fonts) are not laid out again."""
+    piece_parts = pieces(parts)
+    documents = [(piece_html(part, label), label) for part, label in piece_parts]
+    options = rendering.PDF_OPTIONS
+    names = [piece_cache.key(html, options) for html, _ in documents]
     results = {}
-    if workers <= 1 or multiprocessing.current_process().daemon:
-        # One worker asked for (a PDF worker kept to one core), or a Celery prefork child, which may
+    if cache:
+        for n, name in enumerate(names):
+            content = cache.get(name)
+            if content is not None:
+                results[n] = content
+    todo = [n for n in range(len(documents)) if n not in results]
+    reused = len(results)
+
+    def laid_out(n, result, done):
+        content, _, broken = result
+        # A page broke inside an action's part: lay the piece out again with a part starting there (its
+        # cell repeated, "(continued)"). Kept under the first HTML's key: the outcome follows from it.
+        part, label = piece_parts[n]
+        for _ in range(rendering.LAYOUT_ROUNDS - 1):
+            if not rendering.split_broken_actions([part], broken):
+                break
+            content, _, broken = pdf_worker.layout(piece_html(part, label), options)
+        results[n] = content
+        if cache:
+            cache.put(names[n], content)
+        if on_progress:
+            text = f"Laid out {done} of {len(todo)} pieces"
+            on_progress(text + (f" ({reused} unchanged, reused)" if reused else ""), None)
+
+    if len(todo) <= 1 or workers <= 1 or multiprocessing.current_process().daemon:
+        # One piece to lay out (a rebuild after a small change: starting processes would cost more),
+        # one worker asked for (a PDF worker kept to one core), or a Celery prefork child, which may
         # not start processes: lay the pieces out here, one by one.
-        for done, (n, html, _) in enumerate(documents, start=1):
-            results[n] = pdf_worker.layout(html)
-            if on_progress:
-                pages = sum(len(sizes) for _, sizes in results.values())
-                on_progress(f"Laid out {done} of {len(documents)} pieces", pages)
-        return _join(documents, results, council, title)
-    context = multiprocessing.get_context("spawn")  # no forked copies of database connections
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        # Longest first, so the cores finish together.
-        futures = {
-            pool.submit(pdf_worker.layout, html): n for n, html, _ in sorted(documents, key=lambda d: -len(d[1]))
-        }
-        for done, future in enumerate(as_completed(futures), start=1):
-            results[futures[future]] = future.result()
-            if on_progress:
-                pages = sum(len(sizes) for _, sizes in results.values())
-                on_progress(f"Laid out {done} of {len(documents)} pieces", pages)
-    return _join(documents, results, council, title)
+        for done, n in enumerate(todo, start=1):
+            laid_out(n, pdf_worker.layout(documents[n][0], options), done)
+    else:
+        context = multiprocessing.get_context("spawn")  # no forked copies of database connections
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            # Longest first, so the cores finish together.
+            futures = {
+                pool.submit(pdf_worker.layout, documents[n][0], options): n
+                for n in sorted(todo, key=lambda n: -len(documents[n][0]))
+            }
+            for done, future in enumerate(as_completed(futures), start=1):
+                laid_out(futures[future], future.result(), done)
+    if on_progress:
+        on_progress(f"Joining {len(documents)} pieces", None)
+    return pdf_join.join(
+        [(results[n], label) for n, (_, label) in enumerate(documents)],
+        title=title,
+        author=council,
+        subject=rendering.provenance(parts),
+        stamp=lambda pages: stamp_overlay(pages, council, cache),
+    )
 
 
-def _join(documents, results, council, title):
-    """Join the pieces' PDFs in order and stamp the running header and footer on every page.
-
-    pypdf keeps the bookmarks but drops each piece's structure tree: the result is not a tagged
-    PDF (packs are laid out in one tagged pass instead); it keeps the language and title."""
-    from pypdf import PdfReader, PdfWriter
-    from pypdf.generic import NameObject, TextStringObject
-
-    writer = PdfWriter()
-    stamps = []
-    for n, _, label in documents:
-        content, sizes = results[n]
-        writer.append(PdfReader(io.BytesIO(content)))
-        stamps += [(size, label) for size in sizes]
-    overlay = PdfReader(io.BytesIO(stamp_overlay(stamps, council)))
-    for page, stamp in zip(writer.pages, overlay.pages, strict=True):
-        page.merge_page(stamp)
-    writer.add_metadata({"/Title": title})
-    writer._root_object[NameObject("/Lang")] = TextStringObject("en-GB")
-    output = io.BytesIO()
-    writer.write(output)
-    return output.getvalue(), len(stamps)
-
-
-def render_pack_pdf(pack, workers=2, on_progress=None):
+def render_pack_pdf(pack, workers=2, on_progress=None, cache=None, snapshot=None):
     council = pack.plan.organisation or pack.plan.name
     return render_parts_pdf(
-        rendering.pack_parts(pack), pack.report_title, council=council, workers=workers, on_progress=on_progress
+        rendering.pack_parts(pack, snapshot),
+        pack.report_title,
+        council=council,
+        workers=workers,
+        on_progress=on_progress,
+        cache=cache,
     )

@@ -94,11 +94,36 @@ def render_html(parts, title) -> str:
     )
 
 
+def split_broken_actions(parts, broken) -> bool:
+    """Start a part of an action where a page broke inside one (broken: [(action ref, milestone index)],
+    from pdf_worker.broken_rows), so the next layout repeats its cell marked "(continued)" there.
+    -> whether anything changed (then lay the document out again)."""
+    changed = False
+    for part in parts:
+        for block in getattr(part.report, "actions", None) or []:
+            new = {index for ref, index in broken if ref == block.action.ref} - block.breaks
+            if new:
+                block.breaks |= new
+                changed = True
+    return changed
+
+
+# Layouts of one document at most: the first, and again while a page breaks inside an action's part.
+LAYOUT_ROUNDS = 3
+
+
 def layout_pdf(parts, title):
     """Lay out with weasyprint; returns the weasyprint Document (pages known)."""
     import weasyprint  # imported late: heavy, and only the PDF path needs it
 
-    return weasyprint.HTML(string=render_html(parts, title)).render()
+    from . import pdf_worker
+
+    document = weasyprint.HTML(string=render_html(parts, title)).render()
+    for _ in range(LAYOUT_ROUNDS - 1):
+        if not split_broken_actions(parts, pdf_worker.broken_rows(document)):
+            break
+        document = weasyprint.HTML(string=render_html(parts, title)).render()
+    return document
 
 
 def write_pdf(document) -> bytes:
@@ -107,5 +132,6 @@ def write_pdf(document) -> bytes:
 
 
 def render_pdf(parts, title) -> bytes:
-    """One weasyprint pass, tagged: what packs always use (the parallel join would drop the structure tree)."""
+    """One weasyprint pass, tagged: a document of one piece; longer ones are laid out in pieces and
+    joined into one tagged PDF (reports/parallel.py)."""
     return write_pdf(layout_pdf(parts, title))

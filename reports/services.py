@@ -23,7 +23,7 @@ def _reusable_job(*, plan, kind, requested_by, pack, as_at, filters, snapshot):
 
     The same document as at the same month is built once: one still waiting or building is
     shared. A finished one is reused for a snapshot (it cannot change), for a pack not edited
-    since, and, for people who cannot change the plan, for a live report built in the last
+    since that reads a snapshot, and, for people who cannot change the plan, for a live report built in the last
     REPORT_JOB_REUSE_MINUTES; the programme manager's own requests rebuild live documents."""
     same = RenderJob.objects.filter(plan=plan, kind=kind, pack=pack, as_at=as_at, snapshot=snapshot)
     candidates = [job for job in same.order_by("-created_at")[:20] if (job.filters or {}) == (filters or {})]
@@ -37,7 +37,13 @@ def _reusable_job(*, plan, kind, requested_by, pack, as_at, filters, snapshot):
     if snapshot is not None:
         return latest
     if pack is not None:
-        return latest if latest.created_at >= pack.updated_at else None
+        # Unchanged only if not edited since and read from a snapshot taken before it was built; a pack
+        # read live is built again, which is quick: unchanged pieces are reused (reports/piece_cache.py).
+        from .snapshots import current_snapshot
+
+        frozen = current_snapshot(plan, as_at or pack.as_at)
+        fresh = frozen is not None and frozen.taken_at <= latest.created_at
+        return latest if fresh and latest.created_at >= pack.updated_at else None
     editor = requested_by is not None and requested_by.has_perm("plans.change_plan", plan)
     recent = timezone.now() - timezone.timedelta(minutes=settings.REPORT_JOB_REUSE_MINUTES)
     return latest if not editor and latest.finished_at and latest.finished_at >= recent else None

@@ -33,6 +33,7 @@ urlpatterns = [
     path("packs/<int:pk>/edit/", views.PackUpdateView.as_view(), name="pack_edit"),
     path("packs/<int:pk>/document/", views.PackDocumentView.as_view(), name="pack_document"),
     path("packs/<int:pk>/pdf/", views.PackPdfStartView.as_view(), name="pack_pdf"),
+    path("packs/<int:pk>/cover.docx", views.PackCoverDocxView.as_view(), name="pack_cover_docx"),
     path("packs/<int:pack_pk>/sections/new/", views.PackSectionCreateView.as_view(), name="section_create"),
     path("pack-sections/<int:pk>/edit/", views.PackSectionUpdateView.as_view(), name="section_edit"),
     path("packs/<int:pk>/publish/", views.PackPublishView.as_view(), name="pack_publish"),

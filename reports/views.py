@@ -196,6 +196,23 @@ class PackDocumentView(View):
         return HttpResponse(rendering.render_html(rendering.pack_parts(pack), pack.report_title))
 
 
+class PackCoverDocxView(View):
+    """The cover report as a Word document, to finish in Word (reports/cover_docx.py)."""
+
+    def get(self, request, pk):
+        from .cover_docx import cover_docx
+
+        pack = get_object_or_404(CommitteePack.objects.select_related("plan"), pk=pk)
+        check_plan_permission(request, pack)
+        response = HttpResponse(
+            cover_docx(data.pack_cover(pack)),
+            content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        )
+        filename = download_filename(f"{pack.meeting} {pack.meeting_date:%Y-%m-%d} cover report", ".docx")
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+
+
 class PackPdfStartView(View):
     def post(self, request, pk):
         pack = get_object_or_404(CommitteePack.objects.select_related("plan"), pk=pk)

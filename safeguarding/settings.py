@@ -276,6 +276,11 @@ BANK_HOLIDAYS = env("BANK_HOLIDAYS", default="ENG")
 DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", default=60)
 # Processes laying out one long PDF; 1 keeps a PDF build to one core (beside web workers).
 REPORT_LAYOUT_WORKERS = env.int("REPORT_LAYOUT_WORKERS", default=2)
+# Laid-out pieces of PDFs kept for quick rebuilds (reports/piece_cache.py): where (default
+# MEDIA_ROOT/cache/pdf-pieces, on local disk shared by the web and PDF workers) and at most how
+# many MB (0: no cache, every build lays every page out).
+REPORT_PIECE_CACHE_DIR = env("REPORT_PIECE_CACHE_DIR", default="")
+REPORT_PIECE_CACHE_MB = env.int("REPORT_PIECE_CACHE_MB", default=500)
 # How report PDFs are built off the request: a Celery worker when a broker is set,
 # else a background thread in the web process (the embedded default).
 # Fair use of PDF builds: builds waiting or running per person and in all; minutes a finished
@@ -363,6 +368,7 @@ LOGGING = {
         "weasyprint": {"level": "WARNING"},
         "weasyprint.progress": {"level": "WARNING", "propagate": False},
         "fontTools": {"level": "WARNING"},
+        "pikepdf": {"level": "WARNING"},  # announces its logger at INFO on import
     },
 }
 

@@ -7,6 +7,13 @@ from plans import roles
 from .factories import MilestoneFactory, PersonFactory, UserFactory
 
 
+@pytest.fixture(autouse=True)
+def piece_cache_dir(settings, tmp_path):
+    """Each test has its own PDF piece cache: no test reuses pieces another laid out."""
+    settings.REPORT_PIECE_CACHE_DIR = str(tmp_path / "pdf-pieces")
+    return tmp_path / "pdf-pieces"
+
+
 @pytest.fixture
 def plan_today(settings):
     """Pin the app's 'today' to 4 Nov 2009, the day the seed report was generated."""

@@ -123,6 +123,7 @@ URL_OBJECTS = {
     "reports:pack_edit": {"pk": "pack"},
     "reports:pack_document": {"pk": "pack"},
     "reports:pack_pdf": {"pk": "pack"},
+    "reports:pack_cover_docx": {"pk": "pack"},
     "reports:section_create": {"pack_pk": "pack"},
     "reports:section_edit": {"pk": "section"},
     "reports:pack_publish": {"pk": "pack"},

@@ -77,3 +77,51 @@ def test_long_action_repeats_its_cell_marked_continued(plan_today):
         assert body.index("4.07 (continued)") < body.index("of the review"), n
     text = " ".join(pages)
     assert all(f"Step {n:02d} of the review" in text for n in range(40))
+
+
+def test_short_action_taller_than_a_page_repeats_its_cell_marked_continued(plan_today):
+    """Six milestones, but text enough for more than a page: kept whole, weasyprint would break inside
+    the action with no action cell on the next page."""
+    plan = PlanFactory()
+    before = ActionFactory(plan=plan, ref="1.01", title="A short action before")
+    MilestoneFactory(action=before, description="Agree the terms of reference", order=0)
+    action = ActionFactory(plan=plan, ref="4.08", title="Audit every case file")
+    words = "Case files audited against the new threshold document with the partners present. "
+    for n in range(6):
+        MilestoneFactory(action=action, description=f"Audit {n}: " + words * 6, order=n)
+    after = ActionFactory(plan=plan, ref="4.09", title="A short action after")
+    MilestoneFactory(action=after, description="Report to the board", order=0)
+    part = rendering.report_part("milestones", plan, OCT)
+    pages = pdf_pages([part], part.label)
+    rows = [n for n, page in enumerate(pages) if "Audit " in page and "threshold" in page]
+    assert len(rows) > 1  # the action does run over a page
+    for n in rows[1:]:
+        body = pages[n].split("Milestone Lead", 1)[1]
+        assert "4.08 (continued)" in body, n
+        assert body.index("4.08 (continued)") < body.index("threshold"), n
+    text = " ".join(pages)
+    assert all(f"Audit {n}:" in text for n in range(6))
+    # Short actions are still one cell, never marked.
+    assert "1.01 (continued)" not in text and "4.09 (continued)" not in text
+    assert "4.08 Audit every case file" in text
+
+
+HEADINGS = "Action Action Lead Milestones Planned Start Date Due Date Status Progress Note Milestone Lead Theme"
+
+
+def test_every_page_of_the_milestone_table_starts_with_its_action_cell(demo):
+    """The table starts low on the appendix's first page, where weasyprint breaks the first action
+    rather than leave the headings alone: the page after goes on with it, its cell marked (continued)."""
+    from reports import parallel
+    from reports.models import CommitteePack
+
+    pack = CommitteePack.objects.get(plan=demo, meeting="Overview & Scrutiny")
+    pack.as_at = datetime.date(2009, 11, 1)  # live: the first action's notes no longer fit under the heading
+    content, _ = parallel.render_pack_pdf(pack, workers=1)
+    pages = [squash(page.extract_text()) for page in PdfReader(io.BytesIO(content)).pages]
+    bodies = [page.split(HEADINGS, 1)[1] for page in pages if HEADINGS in page and "Exception" not in page]
+    assert len(bodies) > 10
+    for number, body in enumerate(bodies):
+        assert re.match(r"\s*\d+\.\d+ ", body), (number, body[:80])
+    first = re.match(r"\s*(\d+\.\d+) ", bodies[0]).group(1)
+    assert re.match(rf"\s*{re.escape(first)} \(continued\)", bodies[1]), bodies[1][:80]

@@ -4,7 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from reports import parallel, registry, rendering
+from reports import parallel, piece_cache, registry, rendering
 from reports.management.plan_option import add_plan_arguments, plan_named
 from reports.models import CommitteePack
 from reports.snapshots import current_snapshot
@@ -46,8 +46,10 @@ class Command(BaseCommand):
         path = Path(output)
         if format == "html":
             path.write_text(rendering.render_html(parts, title), encoding="utf-8")
-        elif report != "pack" and parallel.worth_splitting(parts):  # packs: one tagged pass
-            content, _ = parallel.render_parts_pdf(parts, title, council=plan_obj.organisation or plan_obj.name)
+        elif parallel.worth_splitting(parts):  # in pieces, tagged, reusing pieces laid out before
+            content, _ = parallel.render_parts_pdf(
+                parts, title, council=plan_obj.organisation or plan_obj.name, cache=piece_cache.default()
+            )
             path.write_bytes(content)
         else:
             path.write_bytes(rendering.render_pdf(parts, title))
