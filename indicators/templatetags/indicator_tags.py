@@ -57,3 +57,20 @@ def chart_description(svg):
 
     match = re.search(r"<desc>(.*?)</desc>", str(svg or ""), re.S)
     return unescape(match.group(1)) if match else ""
+
+
+# About two-thirds of an A4 landscape page of commentary at 9 pt in its column.
+TALL_ROW_CHARACTERS = 1800
+
+
+@register.filter
+def tall_row(summary):
+    """Whether an indicator's printed commentary is too long to keep its row whole on a page."""
+    commentary = getattr(summary, "commentary", None)
+    if not commentary:
+        return False
+    parts = (
+        commentary.get(k) if isinstance(commentary, dict) else getattr(commentary, k, "")
+        for k in ("commentary", "current_activities", "best_practice")
+    )
+    return sum(len(p or "") for p in parts) > TALL_ROW_CHARACTERS
