@@ -287,14 +287,15 @@ def read_sheets(filename, content):
 
 def _theme_colours(workbook):
     """The workbook theme's colours in the order fills index them (lt1, dk1, lt2, dk2, accent1-6...)."""
-    from xml.etree import ElementTree
+    # The theme is the uploader's XML: read with defusedxml (no entity expansion, no external entities).
+    from defusedxml import DefusedXmlException, ElementTree
 
     raw = getattr(workbook, "loaded_theme", None)
     if not raw:
         return []
     try:
         root = ElementTree.fromstring(raw)
-    except ElementTree.ParseError:
+    except (ElementTree.ParseError, DefusedXmlException):
         return []
     names = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
     scheme = root.find(f".//{names}clrScheme")

@@ -16,7 +16,8 @@ atomic (a temporary file renamed), so builds running at once never read half a p
 
 import hashlib
 import os
-import subprocess
+import shutil
+import subprocess  # nosec B404
 import tempfile
 from functools import lru_cache
 from pathlib import Path
@@ -34,10 +35,19 @@ def environment() -> str:
     import pydyf
     import weasyprint
 
+    fc_list = shutil.which("fc-list")
     try:
-        fonts = subprocess.run(
-            ["fc-list", "--format", "%{file}|%{fontversion}\n"], capture_output=True, text=True, timeout=20, check=False
-        ).stdout
+        fonts = (
+            subprocess.run(  # nosec B603
+                [fc_list, "--format", "%{file}|%{fontversion}\n"],
+                capture_output=True,
+                text=True,
+                timeout=20,
+                check=False,
+            ).stdout
+            if fc_list
+            else ""
+        )
     except (OSError, subprocess.SubprocessError):  # no fontconfig tools: versions only
         fonts = ""
     return "\n".join([VERSION, weasyprint.__version__, pydyf.__version__, *sorted(fonts.splitlines())])
