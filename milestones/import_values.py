@@ -431,6 +431,7 @@ def as_at_in(text):
 
 EMAIL = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
 TITLE_DASH = re.compile(r"\s+[-–—]\s+|\s*[–—]\s*")
+MAX_SUPPORTING_LEADS = 5
 JOINED = re.compile(r"\s+(?:&|and|\+)\s+")
 NAME_THEN_TITLE = re.compile(r"^[A-Z][\w'.-]+(?: [A-Z][\w'.-]+){1,3}\s*[-–—]\s+\S")
 SEVERAL = re.compile(r"\s*(?:\n|;|\s&\s|\s\+\s|\sand\s|\s/\s)\s*", re.I)
@@ -482,6 +483,7 @@ def parse_lead(value):
             chunks = parts
     lead = _one_lead(chunks[0])
     if len(chunks) > 1:
-        lead.others = [other for other in (_one_lead(c) for c in chunks[1:]) if other.name]
+        # A few supporting leads per milestone; a cell naming dozens is a mapped wrong column, not leads.
+        lead.others = [other for other in (_one_lead(c) for c in chunks[1:]) if other.name][:MAX_SUPPORTING_LEADS]
         lead.second = ", ".join(_one_lead(c).name or c for c in chunks[1:])
     return lead

@@ -818,12 +818,19 @@ def _parse_milestone(number, found, labels, row, state, parsed, has_action_lead)
             continue
         row.updates.append(Update(month, reading.status, text))
     if lead.second:
+        kept = ", ".join(other.name for other in lead.others)
+        left = (
+            f" (at most {values.MAX_SUPPORTING_LEADS} are kept: the cell names more)"
+            if len(lead.others) == values.MAX_SUPPORTING_LEADS and kept != lead.second
+            else ""
+        )
         flags.append(
             Problem(
                 number,
                 labels.get("lead", "Lead"),
-                f"several leads: {lead.name} is the milestone lead; {lead.second} "
-                f"{'is a supporting lead' if len(lead.others) == 1 else 'are supporting leads'} (each can update it).",
+                f"several leads: {lead.name} is the milestone lead; {kept} "
+                f"{'is a supporting lead' if len(lead.others) == 1 else 'are supporting leads'} (each can update it)"
+                f"{left}.",
             )
         )
     if len(problems) == before:
@@ -1043,6 +1050,10 @@ def _key(name):
     return re.sub(r"\s+", " ", name or "").strip().lower()
 
 
+# New leads one import may add to an organisation's list (a plan of 2,000 milestones names far fewer).
+MAX_NEW_PEOPLE = 2_000
+
+
 class _People:
     """The plan organisation's list of leads, read once; a new name is added through person_create."""
 
@@ -1056,6 +1067,17 @@ class _People:
 
     def get(self, number, column, name, email="", job_title="", agency=""):
         person = (self.by_email.get(email.lower()) if email else None) or self.by_name.get(_key(name))
+        if person is None and len(self.summary.people_created) >= MAX_NEW_PEOPLE:
+            raise ImportRefused(
+                [
+                    Problem(
+                        number,
+                        column,
+                        f"the file names more than {MAX_NEW_PEOPLE:,} people who are not on the list of leads: "
+                        "check that the right column is mapped to Lead, or add the people first.",
+                    )
+                ]
+            )
         if person is None:
             fields = {"name": re.sub(r"\s+", " ", name).strip(), "email": email, "job_title": job_title[:200]}
             fields["agency"] = AGENCIES.get(normalise(agency), Person.Agency.OTHER)

@@ -8,10 +8,13 @@ scheme it was taken with, so a printed month reads as it was shown.
 
 import functools
 import json
+import unicodedata
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import models
+
+from safeguarding.text import control_character_error
 
 from .status import STATUS_ICONS, STATUS_MEANINGS, Status
 
@@ -177,6 +180,10 @@ def custom_statuses_clean(entries):
     errors, cleaned, labels, families = [], [], set(), set()
     for number, entry in enumerate(entries or [], start=1):
         status, label = entry.get("status"), " ".join(str(entry.get("label") or "").split())
+        if control_character_error(label) or any(unicodedata.category(c) == "Cf" for c in label):
+            # Invisible and direction-changing characters let two labels look alike, or reverse the text after.
+            errors.append(f"Status {number}: use letters, numbers and punctuation only (no hidden characters).")
+            continue
         colour = entry.get("colour") or DEFAULT_COLOURS.get(status, "grey")
         if status not in Status.values:
             errors.append(

@@ -43,6 +43,13 @@ IMPORT_LIMITS = {
     "IMPORT_MAX_UNZIPPED_BYTES": 50 * 1024 * 1024,  # all parts of an .xlsx, decompressed
     "IMPORT_MAX_ROWS": 20_000,  # per sheet
     "IMPORT_MAX_COLUMNS": 60,  # per row, counting to the last cell with a value
+    # Cell elements in one row, with or without a value: a styled row of real plan is a few hundred at
+    # most; millions of empty <c/> in a 24 KB file would make openpyxl build every one.
+    "IMPORT_MAX_CELLS_PER_ROW": 2_000,
+    # Cell formats (Excel's own limit is 65,490) and distinct strings in a workbook: each is an object
+    # openpyxl builds before any row is read.
+    "IMPORT_MAX_STYLES": 65_490,
+    "IMPORT_MAX_STRINGS": 600_000,
 }
 
 
@@ -88,19 +95,26 @@ def _scan_sheet(source, label, max_rows, max_columns):
     from xml.parsers import expat
 
     parser = expat.ParserCreate()
-    state = {"row": 0, "column": 0}
+    state = {"row": 0, "column": 0, "cells": 0}
+    max_cells = import_limit("IMPORT_MAX_CELLS_PER_ROW")
 
     def start(name, attrs):
         local = name.rpartition(":")[2]
         if local == "row":
             reference = attrs.get("r", "")
             state["row"] = int(reference) if reference.isdigit() else state["row"] + 1
-            state["column"] = 0
+            state["column"] = state["cells"] = 0
             if state["row"] > max_rows:
                 _too_many_rows(label, max_rows)
         elif local == "c":
             reference = attrs.get("r", "")
             state["column"] = _column_number(reference) if reference else state["column"] + 1
+            state["cells"] += 1
+            if state["cells"] > max_cells:
+                _refuse(
+                    f"{label}row {state['row']} has more than {max_cells:,} cells; an import reads at most "
+                    f"{max_columns:,} columns (save the sheet again with only the plan's columns)."
+                )
         elif local in ("v", "is", "f") and state["column"] > max_columns:
             width = state["column"]
             _refuse(
@@ -112,6 +126,40 @@ def _scan_sheet(source, label, max_rows, max_columns):
     while chunk := source.read(1 << 16):
         parser.Parse(chunk, False)
     parser.Parse(b"", True)
+
+
+def _count_parts(archive):
+    """Refuse a workbook whose styles or shared strings are more than a plan could need, counted as
+    the XML streams (expat), before openpyxl builds an object for each."""
+    from xml.parsers import expat
+
+    limits = {
+        "xf": (import_limit("IMPORT_MAX_STYLES"), "cell formats"),
+        "si": (import_limit("IMPORT_MAX_STRINGS"), "different texts"),
+    }
+    for info in archive.infolist():
+        # Every part but the sheets (scanned row by row later): the styles and strings parts may be named anything.
+        if "worksheets/" in info.filename.lower() or info.is_dir():
+            continue
+        counts = dict.fromkeys(limits, 0)
+        parser = expat.ParserCreate()
+
+        def start(name, attrs, counts=counts):
+            local = name.rpartition(":")[2]
+            if local in counts:
+                counts[local] += 1
+                limit, words = limits[local]
+                if counts[local] > limit:
+                    _refuse(
+                        f"this workbook has more than {limit:,} {words}; an import reads at most {limit:,} "
+                        "(save it again as .csv)."
+                    )
+
+        parser.StartElementHandler = start
+        with archive.open(info) as source:
+            while chunk := source.read(1 << 16):
+                parser.Parse(chunk, False)
+        parser.Parse(b"", True)
 
 
 def check_upload_size(content):
@@ -149,6 +197,8 @@ def read_workbook(content):
         )
     max_rows, max_columns = import_limit("IMPORT_MAX_ROWS"), import_limit("IMPORT_MAX_COLUMNS")
     try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            _count_parts(archive)
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
         for worksheet in workbook.worksheets:
             # _get_source() is how openpyxl's read-only sheet opens its own XML part.

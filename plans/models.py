@@ -163,7 +163,12 @@ class Plan(models.Model):
     class Meta:
         ordering = ["name"]
         constraints = [
-            models.UniqueConstraint(Lower("name"), "owner", name="plan_name_unique_in_organisation"),
+            models.UniqueConstraint(
+                Lower("name"),
+                "owner",
+                name="plan_name_unique_in_organisation",
+                violation_error_message="This organisation already has a plan of that name. Choose another name.",
+            ),
         ]
 
     @property

@@ -21,6 +21,11 @@ class ActionProgress:
     milestones: list = field(default_factory=list)  # rows with current_status, is_overdue, description...
     other_plan: bool = False  # the action is in another plan of the same organisation
 
+    @property
+    def scheme(self):
+        """Another plan's milestones are shown in that plan's status words (None: the page's own)."""
+        return self.action.plan.scheme if self.other_plan else None
+
 
 @dataclass
 class RecommendationProgress:

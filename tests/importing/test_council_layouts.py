@@ -325,3 +325,24 @@ def test_a_lead_cell_naming_several_people(cell, lead, others):
     parsed = parse_lead(cell)
     assert (parsed.name, parsed.job_title) == lead
     assert [(o.name, o.job_title) for o in parsed.others] == others
+
+
+def test_a_lead_cell_naming_dozens_keeps_five_supporting_leads_and_says_so():
+    names = ";".join(f"Jo Ab{n:02d}" for n in range(20))  # within the 200 characters of a name
+    content = f"Ref,Action,Milestone,Lead,Due,Progress\n1.1,Audit,Audit cases,{names},March 2011,On track\n".encode()
+    summary = run(content, filename="plan.csv", plan="Many", as_at=datetime.date(2010, 10, 1))
+    milestone = Milestone.objects.get(action__plan__name="Many")
+    assert milestone.supporting_leads.count() == 5
+    assert len(summary.people_created) == 6
+    assert any("at most 5 are kept" in flag.message for flag in summary.parsed.flags)
+
+
+def test_an_import_adding_thousands_of_unknown_leads_is_refused(monkeypatch):
+    from milestones import importing
+
+    monkeypatch.setattr(importing, "MAX_NEW_PEOPLE", 3)
+    rows = "".join(f"1.{n},Action {n},Milestone {n},Person Number{n},March 2011,On track\n" for n in range(1, 6))
+    with pytest.raises(ImportRefused) as refused:
+        run(f"Ref,Action,Milestone,Lead,Due,Progress\n{rows}".encode(), filename="plan.csv", plan="Mapped wrong")
+    assert "more than 3 people who are not on the list" in str(refused.value.problems[0].message)
+    assert not Plan.objects.filter(name="Mapped wrong").exists()

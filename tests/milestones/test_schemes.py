@@ -186,3 +186,25 @@ def test_colours_have_css():
     css = open("static/css/app.css").read() + open("templates/reports/report.css").read()
     for colour in schemes.COLOURS:
         assert f".status-c-{colour}" in css and f".st-c-{colour}" in css
+
+
+@pytest.mark.parametrize("label", ["Achieved\u200b", "\u202eOn track", "At\x08risk", "Done\x1b[31m"])
+def test_own_labels_refuse_hidden_and_direction_characters(label):
+    with pytest.raises(ValidationError) as refused:
+        custom_statuses_clean([{"status": "achieved", "label": "Done"}, {"status": "on_track", "label": label}])
+    assert "no hidden characters" in str(refused.value)
+
+
+def test_another_plans_milestones_on_a_recommendation_show_in_that_plans_words(client, rag_plan):
+    from tests.factories import RecommendationFactory
+
+    own_plan = PlanFactory()  # the four statuses
+    amber = reported(rag_plan, Status.AT_RISK, LATER)
+    recommendation = RecommendationFactory(source__plan=own_plan, actions=[amber.action])
+    client.force_login(UserFactory(role=Role.PROGRAMME_MANAGER))
+    for url in (
+        reverse("recommendations:detail", args=[recommendation.pk]),
+        reverse("recommendations:list", args=[own_plan.pk]),
+    ):
+        page = client.get(url).content.decode()
+        assert "◆</span> Amber" in page and "◆</span> At risk" not in page, url

@@ -65,3 +65,42 @@ def test_commands_ask_which_organisation_when_a_name_is_shared(northbridge, tmp_
     assert output.stat().st_size > 0
     with pytest.raises(CommandError, match="No plan called"):
         call_command("take_snapshot", "--plan", "Nobody's plan", "--period", "2009-10")
+
+
+def test_the_plan_form_says_the_name_is_taken_in_words(client):
+    PlanFactory(name=NAME)
+    client.force_login(manager_of(default_organisation()))
+    response = client.post(
+        reverse("plans:create"),
+        {
+            "name": NAME.lower(),
+            "owner": default_organisation().pk,
+            "group_label": "Theme",
+            "update_deadline_working_day": 5,
+            "reminder_days_before": 3,
+            "escalation_days_after": 3,
+        },
+    )
+    page = response.content.decode()
+    assert response.status_code == 200 and "Constraint" not in page
+    assert "already" in page and "plan" in page
+
+
+def test_import_plan_finds_the_organisation_whatever_its_case(tmp_path):
+    from plans.models import Organisation
+
+    haringey = default_organisation()
+    path = tmp_path / "plan.csv"
+    path.write_bytes(CSV)
+    call_command(
+        "import_plan",
+        str(path),
+        "--plan",
+        "Brand new plan",
+        "--organisation",
+        " haringey council ",
+        "--as-at",
+        "2010-01",
+    )
+    assert Organisation.objects.filter(name__iexact="haringey council").count() == 1
+    assert Plan.objects.get(name="Brand new plan").owner == haringey

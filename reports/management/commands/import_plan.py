@@ -71,7 +71,11 @@ class Command(BaseCommand):
             with transaction.atomic():  # a dry run's new organisation is rolled back with the rest
                 owner = existing[0].owner if existing else None
                 if organisation and not existing:
-                    owner, _ = Organisation.objects.get_or_create(name=organisation.strip())
+                    # "haringey council " is Haringey Council, not a new organisation.
+                    name = " ".join(organisation.split())
+                    owner = Organisation.objects.filter(name__iexact=name).first() or Organisation.objects.create(
+                        name=name
+                    )
                 summary = self._import(file, plan, dry_run, owner, mapping, as_at, options)
                 if dry_run:
                     transaction.set_rollback(True)
