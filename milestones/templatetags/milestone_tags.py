@@ -3,7 +3,7 @@ import functools
 
 from django import template
 from django.urls import reverse
-from django.utils.html import format_html, format_html_join
+from django.utils.html import conditional_escape, format_html, format_html_join
 
 from safeguarding import dates
 
@@ -164,3 +164,50 @@ def updatable_by(milestone, user):
 @register.filter
 def get_count(counter, key):
     return counter.get(_value(key), 0) if counter else 0
+
+
+def _note(value):
+    return conditional_escape(value) if value else ""
+
+
+@register.simple_tag(takes_context=True)
+def exception_cells(context, row):
+    """An exception report row's cells. Built here, as milestone_cells is, because the report runs to
+    hundreds of rows; the markup is the template's (reports/partials/exceptions.html) as it was."""
+    scheme = context_scheme(context)
+    milestone, record = row.milestone, row.record
+    reasons = []
+    for reason in row.reasons:
+        if reason == "Overdue":
+            reasons.append(OVERDUE_BADGE)
+        elif reason == "Not on track":
+            reasons.append(badge("not_on_track", scheme))
+        else:
+            reasons.append(
+                format_html('{}<br><span class="small">open exception</span>', badge(milestone.current_status, scheme))
+            )
+    if record:
+        record_cells = format_html(
+            '<td class="note">{}</td>\n      <td class="note">{}</td>\n      <td class="note">{}</td>',
+            record.reason_for_slippage or "—",
+            _note(record.actions_to_achieve),
+            _note(record.support_required),
+        )
+    else:
+        record_cells = format_html('<td colspan="3" class="small">{}</td>', "No exception recorded yet.")
+    replans = milestone.replan_count
+    return format_html(
+        '<td>{}</td>\n      <td>{}<br><span class="small">Lead: {}</span></td>\n      <td>{}</td>\n      {}\n'
+        '      <td>{}<br><span class="small">original due {}; re-planned {} time{}</span></td>\n'
+        '      <td class="note">{}</td>',
+        milestone.action.ref,
+        milestone.description,
+        milestone.lead,
+        format_html("<br>".join(["{}"] * len(reasons)), *reasons),
+        record_cells,
+        record_date(row.revised_date) or "—",
+        _day(milestone.due_date) or "not set",
+        replans,
+        "" if replans == 1 else "s",
+        _note(record.other_milestones_impacted) if record else "",
+    )
