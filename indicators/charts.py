@@ -226,7 +226,16 @@ def stacked_bars_svg(rows, *, statuses, title, width=720):
     Each segment carries a pattern as well as a colour, and the counts are written on it,
     so the chart does not depend on colour alone.
     """
-    label_w, bar_h, gap, top = 210, 22, 10, 30
+    label_w, bar_h, gap = 210, 22, 10
+    # The key, on as many lines as the plan's own (up to 40-character) labels need.
+    key, x, y = [], label_w, 6
+    for entry in statuses:
+        step = 28 + 7 * len(entry.label)
+        if x > label_w and x + step > width:
+            x, y = label_w, y + 20
+        key.append((entry, x, y))
+        x += step
+    top = y + 24
     height = top + len(rows) * (bar_h + gap) + 10
     total_max = max([sum(counts.values()) for _, counts in rows] + [1])
     scale = (width - label_w - 20) / total_max
@@ -244,12 +253,9 @@ def stacked_bars_svg(rows, *, statuses, title, width=720):
                 f"{PATTERN_MARKS[entry.pattern]}</pattern>"
             )
     parts.append("</defs>")
-    x = label_w
-    for entry in statuses:  # legend
-        label, fill = entry.label, _fill(entry)
-        parts.append(f'<rect x="{x}" y="6" width="14" height="14" fill="{fill}"/>')
-        parts.append(f'<text x="{x + 18}" y="17">{escape(label)}</text>')
-        x += 28 + 7 * len(label)
+    for entry, x, y in key:
+        parts.append(f'<rect x="{x}" y="{y}" width="14" height="14" fill="{_fill(entry)}"/>')
+        parts.append(f'<text x="{x + 18}" y="{y + 11}">{escape(entry.label)}</text>')
     for n, (row_label, counts) in enumerate(rows):
         y = top + n * (bar_h + gap)
         parts.append(f'<text x="{label_w - 8}" y="{y + 15}" text-anchor="end">{escape(row_label)}</text>')

@@ -1,6 +1,7 @@
 """Status schemes: the plan's own words and colours, the rules reading only the status family."""
 
 import datetime
+import re
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -208,3 +209,15 @@ def test_another_plans_milestones_on_a_recommendation_show_in_that_plans_words(c
     ):
         page = client.get(url).content.decode()
         assert "◆</span> Amber" in page and "◆</span> At risk" not in page, url
+
+
+def test_the_status_chart_key_wraps_long_labels_inside_the_chart():
+    from indicators.charts import stacked_bars_svg
+
+    scheme = schemes.StatusScheme.from_json(
+        {"statuses": [{"status": s.value, "label": f"{s.label} " + "x" * 30, "colour": "grey"} for s in Status]}
+    )
+    svg = stacked_bars_svg([("Workforce", {"achieved": 2, "at_risk": 1})], statuses=scheme.statuses, title="t")
+    xs = [float(x) for x in re.findall(r'<text x="([\d.]+)" y="\d+">[A-Z]', svg)]
+    assert xs and max(xs) < 720
+    assert len(set(re.findall(r'<rect x="[\d.]+" y="(\d+)" width="14"', svg))) > 1  # more than one line
