@@ -43,8 +43,9 @@ def _ref_clash(recommendation):
     return {}
 
 
-def _actions_check(plan: Plan, actions):
-    """Every action must belong to a plan of the same organisation as `plan`."""
+def _actions_check(plan: Plan, actions, actor=None):
+    """Every action must belong to a plan of the same organisation as `plan`, and another plan's
+    only where the actor is a member of that plan too (its actions are not theirs to see otherwise)."""
     actions = list(actions)
     ids = [a.pk for a in actions]
     allowed = set(
@@ -60,13 +61,19 @@ def _actions_check(plan: Plan, actions):
                 f"{plan.owner or plan}'s plans."
             }
         )
+    if actor is not None:
+        unseen = [a for a in actions if a.plan_id != plan.pk and not actor.has_perm("plans.view_plan", a.plan)]
+        if unseen:
+            raise ValidationError(
+                {"actions": "Choose actions of this plan, or of another plan of the organisation you are a member of."}
+            )
     return actions
 
 
 @transaction.atomic
 def recommendation_create(*, actor, source: Source, actions=(), **fields) -> Recommendation:
     permission_check(actor, "plans.change_plan", source.plan)
-    actions = _actions_check(source.plan, actions)
+    actions = _actions_check(source.plan, actions, actor)
     recommendation = fields_assign(Recommendation(source=source), _strip(fields), fixed=("source",))
     instance_save(
         recommendation,
@@ -85,7 +92,14 @@ def recommendation_update(*, actor, recommendation: Recommendation, actions=None
     if "source" in fields and fields["source"].plan_id != recommendation.source.plan_id:
         raise ValidationError({"source": "Choose a report of this plan."})
     if actions is not None:
-        actions = _actions_check(recommendation.plan, actions)
+        actions = _actions_check(recommendation.plan, actions, actor)
+        if actor is not None:
+            # Links to another plan's actions that this actor cannot see were made by someone who can: kept.
+            actions += [
+                a
+                for a in recommendation.actions.select_related("plan")
+                if a.plan_id != recommendation.plan.pk and not actor.has_perm("plans.view_plan", a.plan)
+            ]
     fields_assign(recommendation, _strip(fields))
     instance_save(
         recommendation,

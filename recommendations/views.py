@@ -78,6 +78,9 @@ class RecommendationCreateView(RecommendationsEditMixin, CreateView):
     heading = "New recommendation for {plan}"
     success_message = "{obj} added."
 
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
     def get_initial(self):
         source = Source.objects.filter(plan=self.plan, pk=self.request.GET.get("source") or 0).first()
         return {**super().get_initial(), "source": source}
@@ -95,6 +98,9 @@ class RecommendationUpdateView(RecommendationsEditMixin, UpdateView):
 
     def get_plan(self):
         return get_object_or_404(Recommendation.objects.select_related("source__plan"), pk=self.kwargs["pk"]).plan
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
 
     def write(self, form):
         return services.recommendation_update(actor=self.request.user, recommendation=self.object, **form_data(form))

@@ -206,3 +206,22 @@ def test_the_programme_manager_sees_the_edit_links(plan_with_recommendations, us
     listing = client.get(reverse("recommendations:list", args=[plan.pk])).content.decode()
     assert reverse("recommendations:edit", args=[uncovered.pk]) in listing
     assert reverse("recommendations:create", args=[plan.pk]) in listing
+
+
+def test_a_plan_level_manager_links_only_plans_they_are_a_member_of_and_keeps_others_links(plan_today, users):
+    from plans.models import Role
+    from tests.factories import UserFactory
+
+    source = SourceFactory()
+    sister = ActionFactory(plan=PlanFactory(owner=source.plan.owner), title="Sister plan's action")
+    plan_manager = UserFactory(role=Role.PROGRAMME_MANAGER, role__plan=source.plan)  # of this plan only
+    with pytest.raises(ValidationError) as refused:
+        services.recommendation_create(actor=plan_manager, source=source, ref="4", text="Improve", actions=[sister])
+    assert "you are a member of" in str(refused.value)
+    # The organisation's manager links it; the plan's manager edits the text and the link stays.
+    linked = services.recommendation_create(
+        actor=users["programme_manager"], source=source, ref="5", text="Improve", actions=[sister]
+    )
+    own = ActionFactory(plan=source.plan)
+    services.recommendation_update(actor=plan_manager, recommendation=linked, text="Improve now", actions=[own])
+    assert set(linked.actions.all()) == {own, sister}
