@@ -18,6 +18,18 @@ class MonthInput(forms.DateInput):
         super().__init__(attrs, format="%Y-%m")
 
 
+def month_value(field, value):
+    """A month typed as 2009-10 or Oct 2009 (or a date), as its first day; the field's message otherwise."""
+    if value in field.empty_values:
+        return None
+    if hasattr(value, "year"):
+        return value.replace(day=1)
+    month = dates.parse_month(str(value))
+    if month is None:
+        raise forms.ValidationError(field.error_messages["invalid"], code="invalid")
+    return month
+
+
 class MonthField(forms.DateField):
     """A reporting month, typed as 2009-10 (the browser's month picker) or Oct 2009."""
 
@@ -25,14 +37,7 @@ class MonthField(forms.DateField):
     default_error_messages = {"invalid": "Enter a month such as 2009-10 or Oct 2009."}
 
     def to_python(self, value):
-        if value in self.empty_values:
-            return None
-        if hasattr(value, "year"):
-            return value.replace(day=1)
-        month = dates.parse_month(str(value))
-        if month is None:
-            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
-        return month
+        return month_value(self, value)
 
 
 CHOOSE = "Choose…"
@@ -66,14 +71,7 @@ class OpenMonthField(forms.ChoiceField):
         super().__init__(choices=[(m, dates.month_long_label(m)) for m in months], **kwargs)
 
     def to_python(self, value):
-        if value in self.empty_values:
-            return None
-        if hasattr(value, "year"):
-            return value.replace(day=1)
-        month = dates.parse_month(str(value))
-        if month is None:
-            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
-        return month
+        return month_value(self, value)
 
     def valid_value(self, value):
         return not self.refuse_unlisted or any(value == key for key, _ in self.choices)

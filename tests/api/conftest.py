@@ -118,3 +118,17 @@ def northbridge(plan_today):
 def rows(response):
     assert response.status_code == 200, response.content
     return response.json()["results"]
+
+
+def query_counts(requests):
+    """{name: queries} for each (client, url), asked twice and counted the second time (caches warm)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    result = {}
+    for name, (client, url) in requests.items():
+        assert client.get(url).status_code == 200, name
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200, name
+        result[name] = len(queries)
+    return result

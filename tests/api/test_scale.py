@@ -6,14 +6,12 @@ import io
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 
 from milestones.models import Milestone
 from plans.models import Membership, Organisation, Plan
 
-from .conftest import token_client
+from .conftest import query_counts, token_client
 
 pytestmark = pytest.mark.django_db
 
@@ -62,13 +60,7 @@ def counts(plan):
         "API milestones": (api, "/api/v1/milestones/"),
         "API milestones of the plan": (api, f"/api/v1/milestones/?plan={plan.pk}"),
     }
-    result = {}
-    for name, (client, url) in requests.items():
-        assert client.get(url).status_code == 200, name
-        with CaptureQueriesContext(connection) as queries:
-            assert client.get(url).status_code == 200, name
-        result[name] = len(queries)
-    return result
+    return query_counts(requests)
 
 
 def test_query_counts_do_not_grow_with_the_number_of_organisations(plan_today):

@@ -8,14 +8,12 @@ import io
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 
 from plans.models import Plan
 from reports.snapshots import snapshot_create
 
-from ..api.conftest import token_client
+from ..api.conftest import query_counts, token_client
 from ..factories import IndicatorFactory
 
 pytestmark = pytest.mark.django_db
@@ -46,13 +44,7 @@ def counts(plan):
         "API indicators": (api, "/api/v1/indicators/"),
         "API progress updates": (api, "/api/v1/progress-updates/"),
     }
-    result = {}
-    for name, (client, url) in requests.items():
-        assert client.get(url).status_code == 200, name
-        with CaptureQueriesContext(connection) as queries:
-            assert client.get(url).status_code == 200, name
-        result[name] = len(queries)
-    return result
+    return query_counts(requests)
 
 
 def test_report_and_api_query_counts_do_not_grow_with_the_number_of_plans(plan_today):
