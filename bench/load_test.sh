@@ -37,7 +37,8 @@ export CELERY_BROKER_URL=redis://127.0.0.1:${redis_port}/${broker_db} REDIS_URL=
 .venv/bin/python manage.py migrate -v0
 plan_id=$(.venv/bin/python manage.py shell < bench/setup_load.py | tail -1)
 .venv/bin/python manage.py collectstatic --noinput -v0
-.venv/bin/gunicorn safeguarding.wsgi --bind "127.0.0.1:${web_port}" --workers "${WEB_WORKERS:-4}" --threads "${WEB_THREADS:-1}" \
+# Settings from gunicorn.conf.py (preloaded and warmed in the master); these flags override it.
+.venv/bin/gunicorn --bind "127.0.0.1:${web_port}" --workers "${WEB_WORKERS:-4}" --threads "${WEB_THREADS:-1}" \
   --keep-alive 10 --log-level warning --error-logfile "${csv}_gunicorn.log" &
 gunicorn_pid=$!
 # The PDF worker yields the cores to the web workers (nice 19) and lays out on one process: a PDF

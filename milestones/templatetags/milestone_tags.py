@@ -4,6 +4,7 @@ import functools
 from django import template
 from django.urls import reverse
 from django.utils.html import conditional_escape, format_html, format_html_join
+from django.utils.text import Truncator
 
 from safeguarding import dates
 
@@ -210,4 +211,87 @@ def exception_cells(context, row):
         replans,
         "" if replans == 1 else "s",
         _note(record.other_milestones_impacted) if record else "",
+    )
+
+
+def _words(text, count):
+    # The truncatewords filter's own call.
+    return Truncator(text).words(count, truncate=" …")
+
+
+def _update_link(m, css):
+    return format_html(
+        '<a class="btn btn-sm {}" href="{}">Update<span class="visually-hidden"> progress on {}</span></a>',
+        css,
+        _url_pattern("milestones:update").format(m.pk),
+        _words(m.description, 6),
+    )
+
+
+def _action_cells(action, rowspan, can_edit_plan):
+    span = format_html(' rowspan="{}"', rowspan) if rowspan > 1 else ""
+    edit = (
+        format_html(
+            '<div class="no-print small mt-1"><a href="{}">Edit action<span class="visually-hidden"> {}</span></a>'
+            ' · <a href="{}">Add milestone<span class="visually-hidden"> to {}</span></a></div>',
+            _url_pattern("plans:action_edit").format(action.pk),
+            action.ref,
+            _url_pattern("milestones:create").format(action.pk),
+            action.ref,
+        )
+        if can_edit_plan
+        else ""
+    )
+    return format_html(
+        '<th scope="row"{} class="action-cell fw-normal" id="action-{}"><strong>{}</strong> {}\n  {}</th>\n'
+        '<td{} class="action-cell">{}</td>',
+        span,
+        action.pk,
+        action.ref,
+        action.title,
+        edit,
+        span,
+        action.action_lead,
+    )
+
+
+@register.simple_tag(takes_context=True)
+def plan_action_rows(context, row):
+    """An action's rows in the plan page's table: the action's cells spanning its milestones, each
+    milestone's cells and its lead with the Update button for those who may update it. Built here,
+    as milestone_cells is, because a page of the plan runs to hundreds of rows."""
+    can_edit_plan, user = context.get("can_edit_plan"), context.get("user")
+    if not row.milestones:
+        return format_html(
+            '<tr>{}<td colspan="6" class="text-body-secondary">No milestones yet.</td></tr>\n',
+            _action_cells(row.action, 1, can_edit_plan),
+        )
+    rows = []
+    for number, m in enumerate(row.milestones):
+        update = (
+            format_html('<div class="no-print">{}</div>', _update_link(m, "btn-outline-primary mt-1"))
+            if m.can_be_updated_by(user)
+            else ""
+        )
+        rows.append(
+            format_html(
+                "<tr>\n{}\n{}\n<td>{}{}</td>\n</tr>\n",
+                _action_cells(row.action, len(row.milestones), can_edit_plan) if number == 0 else "",
+                milestone_cells(m),
+                m.lead,
+                update,
+            )
+        )
+    return format_html_join("", "{}", ((r,) for r in rows))
+
+
+@register.simple_tag
+def my_milestone_row(m):
+    """A row of My milestones (see plan_action_rows)."""
+    return format_html(
+        "<tr>\n<td><strong>{}</strong> {}</td>\n{}\n<td>{}</td>\n</tr>\n",
+        m.action.ref,
+        _words(m.action.title, 10),
+        milestone_cells(m),
+        _update_link(m, "btn-primary"),
     )
