@@ -1,0 +1,51 @@
+"""gunicorn.conf.py warms the application in the master before the workers fork."""
+
+import gc
+import runpy
+from pathlib import Path
+from types import SimpleNamespace
+
+from django.template import engines
+
+from safeguarding import warmup
+
+
+def cached_template_names():
+    loader = engines["django"].engine.template_loaders[0]  # the cached loader
+    return {key.split("-")[0] for key in loader.get_template_cache}
+
+
+def test_warm_compiles_every_template_and_closes_connections(db, monkeypatch):
+    engines["django"].engine.template_loaders[0].reset()
+    assert "milestones/plan_page.html" not in cached_template_names()
+    closed = []
+    monkeypatch.setattr(warmup.connections, "close_all", lambda: closed.append(True))
+    result = warmup.warm()
+    assert result["failed"] == 0
+    assert result["compiled"] >= 200  # the project's pages, partials and Django's form widgets
+    assert {"milestones/plan_page.html", "reports/report_page.html", "base.html"} <= cached_template_names()
+    assert closed  # nothing opened for the forked workers to share
+
+
+def test_gunicorn_config_preloads_warms_and_freezes(monkeypatch):
+    config = runpy.run_path(str(Path(__file__).resolve().parent.parent / "gunicorn.conf.py"))
+    assert config["preload_app"] is True
+    assert config["keepalive"] == 10
+    called = []
+    monkeypatch.setattr(warmup, "warm", lambda: called.append("warm") or {"compiled": 1, "failed": 0})
+    monkeypatch.setattr(warmup, "freeze", lambda: called.append("freeze"))
+    logged = []
+    config["when_ready"](SimpleNamespace(log=SimpleNamespace(info=lambda *args: logged.append(args))))
+    assert called == ["warm", "freeze"]
+    assert "templates compiled" in logged[0][0]
+
+
+def test_freeze_raises_the_collection_threshold():
+    before = gc.get_threshold()
+    try:
+        warmup.freeze()
+        assert gc.get_threshold() == warmup.GC_THRESHOLDS
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*before)
