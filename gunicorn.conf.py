@@ -19,3 +19,12 @@ def when_ready(server):
     result = warmup.warm()
     warmup.freeze()
     server.log.info("Warmed up: %(compiled)s templates compiled, %(failed)s failed", result)
+
+
+def post_fork(server, worker):
+    # Connections are opened in each worker after the fork, never shared with the master. With threads,
+    # each thread opens its own when it first needs one.
+    if threads == 1:
+        from safeguarding import warmup
+
+        warmup.connect()

@@ -33,7 +33,11 @@ def warm() -> dict:
     """Import every view and compile every template of the project's engines and its form renderer.
     Returns how many templates were compiled and how many could not be (logged, never raised: a
     template that only fails here still fails, visibly, on the page that uses it)."""
-    get_resolver().url_patterns  # imports every urls module and so every view  # noqa: B018
+    resolver = get_resolver()
+    resolver.url_patterns  # imports every urls module and so every view  # noqa: B018
+    resolver.reverse_dict  # what {% url %} and reverse() look names up in, for each namespace  # noqa: B018
+    for _, namespaced in resolver.namespace_dict.values():
+        namespaced.reverse_dict  # noqa: B018
     compiled = failed = 0
     for engine in engines.all():
         for directory in engine.template_dirs:
@@ -54,6 +58,28 @@ def warm() -> dict:
     # Nothing opened here may be shared by the forked workers.
     connections.close_all()
     return {"compiled": compiled, "failed": failed}
+
+
+def connect():
+    """In a freshly forked worker: open its database connection and, when PDFs go to a Celery broker,
+    its connection to the broker, so that the first page and the first "make a PDF" request of each
+    worker do not pay for them (a new PostgreSQL backend also reads the catalogue of each table it
+    meets for the first time; the first publish to the broker took 300 ms under load)."""
+    from django.apps import apps
+    from django.conf import settings
+
+    for model in apps.get_app_config("milestones").get_models():
+        model._base_manager.only("pk").first()
+    for model in apps.get_app_config("plans").get_models():
+        model._base_manager.only("pk").first()
+    if settings.CELERY_BROKER_URL:
+        from safeguarding.celery import app
+
+        try:
+            with app.producer_or_acquire() as producer:
+                producer.connection.ensure_connection(max_retries=1)
+        except Exception:  # noqa: BLE001 - a broker that is down is reported by the first job, not here
+            logger.warning("Could not reach the Celery broker while warming up", exc_info=True)
 
 
 def freeze():

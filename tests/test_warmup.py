@@ -49,3 +49,34 @@ def test_freeze_raises_the_collection_threshold():
     finally:
         gc.unfreeze()
         gc.set_threshold(*before)
+
+
+def test_connect_reads_each_table_once_and_survives_a_broker_that_is_down(db, settings, caplog):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.CELERY_BROKER_URL = ""
+    with CaptureQueriesContext(connection) as queries:
+        warmup.connect()
+    tables = {query["sql"].split('FROM "')[1].split('"')[0] for query in queries}
+    assert {"milestones_milestone", "milestones_progressupdate", "plans_plan", "plans_action"} <= tables
+
+    from safeguarding.celery import app
+
+    settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"
+    previous = app.conf.broker_url
+    app.conf.broker_url = settings.CELERY_BROKER_URL
+    try:
+        warmup.connect()  # logs, never raises: the first job reports a broker that is down
+    finally:
+        app.conf.broker_url = previous
+    assert "Could not reach the Celery broker" in caplog.text
+
+
+def test_warm_fills_the_url_names_of_every_namespace():
+    from django.urls import get_resolver
+
+    warmup.warm()
+    resolver = get_resolver()
+    for _, namespaced in resolver.namespace_dict.values():
+        assert "reverse_dict" in vars(namespaced) or namespaced._populated
