@@ -56,3 +56,20 @@ def test_cells_show_overdue_and_a_returned_update_with_its_comment(users):
     html = milestone_cells(annotated(milestone))
     assert "Overdue" in html
     assert "<strong>Returned:</strong> Say &lt;b&gt;which&lt;/b&gt; schools" in html
+
+
+@pytest.mark.parametrize(
+    "value",
+    ['<script>alert("x")</script>', 'Tom & Jerry\'s "plan"', 42, None, datetime.date(2009, 10, 1), "", "é ✓ ◆"],
+)
+def test_row_html_escapes_exactly_as_djangos_format_html(value):
+    from django.utils import html as django_html
+
+    from milestones.templatetags import milestone_tags
+
+    template = '<td title="{}">{}</td>'
+    safe = django_html.format_html("<b>{}</b>", value)
+    assert milestone_tags.format_html(template, value, safe) == django_html.format_html(template, value, safe)
+    assert milestone_tags.format_html_join(", ", "<i>{}</i>", [(value,), (safe,)]) == django_html.format_html_join(
+        ", ", "<i>{}</i>", [(value,), (safe,)]
+    )
