@@ -177,6 +177,12 @@ class MilestoneReport:
         )
         return [replace(self, actions=group, continued=n > 0) for n, group in enumerate(groups)]
 
+    def joined_with(self, later):
+        """This chunk followed by the next (reports/parallel.py). Without the cuts where pages broke when
+        each was laid out alone: the later one's rows no longer start a page, and the joined piece's
+        HTML (its key in the piece cache) must not depend on whether the chunks were laid out or reused."""
+        return replace(self, actions=[replace(block, breaks=set()) for block in self.actions + later.actions])
+
     @property
     def milestone_count(self):
         return sum(len(block.milestones) for block in self.actions)
@@ -254,6 +260,9 @@ class ExceptionReport:
     def chunks(self, rows_per_chunk):
         groups = stable_groups(self.rows, rows_per_chunk, key=_milestone_key)
         return [replace(self, rows=group, continued=n > 0) for n, group in enumerate(groups)]
+
+    def joined_with(self, later):
+        return replace(self, rows=self.rows + later.rows)
 
 
 def exception_report(plan, *, as_at=None, snapshot=None) -> ExceptionReport:

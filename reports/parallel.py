@@ -86,34 +86,77 @@ def stamp_overlay(pages, council, cache=None):
     return content
 
 
+# A chunk whose last page is emptier than this is joined to the next chunk of the same table and laid
+# out again, so no page ends more than about a third empty where a chunk ended (a table's own end may).
+MIN_LAST_PAGE_FILL = 0.65
+
+
+def merge_thin_chunks(piece_parts, fills):
+    """[(part, label, table)] with each chunk whose last page is under MIN_LAST_PAGE_FILL joined to the
+    next chunk of the same table (None when there is none to join). The joined piece begins as the thin
+    chunk did, so its pages match that chunk's up to where the next one's rows now follow on."""
+    result, joined, n = [], False, 0
+    while n < len(piece_parts):
+        part, label, table = piece_parts[n]
+        if fills[n] < MIN_LAST_PAGE_FILL and n + 1 < len(piece_parts) and piece_parts[n + 1][2] == table:
+            result.append((replace(part, report=part.report.joined_with(piece_parts[n + 1][0].report)), label, table))
+            joined, n = True, n + 2
+        else:
+            result.append(piece_parts[n])
+            n += 1
+    return result if joined else None
+
+
 def render_parts_pdf(parts, title, *, council, workers=2, on_progress=None, cache=None):
     """-> (pdf bytes, page count): a tagged PDF (PDF/UA-1) with one structure tree.
 
-    Pieces found in the cache (same HTML, same weasyprint and fonts) are not laid out again."""
-    piece_parts = pieces(parts)
-    documents = [(piece_html(part, label), label) for part, label in piece_parts]
+    Pieces found in the cache (same HTML, same weasyprint and fonts) are not laid out again. A chunk
+    that ends with a thin page is joined to the next and the two laid out as one (merge_thin_chunks)."""
     options = rendering.PDF_OPTIONS
-    names = [piece_cache.key(html, options) for html, _ in documents]
-    results = {}
-    if cache:
-        for n, name in enumerate(names):
-            content = cache.get(name)
-            if content is not None:
-                results[n] = content
-    todo = [n for n in range(len(documents)) if n not in results]
-    reused = len(results)
+    # (piece, its footer label, the number of the part it is cut from)
+    piece_parts = [(piece, label, number) for number, part in enumerate(parts) for piece, label in pieces([part])]
+    laid = {}  # this build's pieces: key -> (content, fill of its last page)
+    while True:
+        documents = [(piece_html(part, label), label) for part, label, _ in piece_parts]
+        names = [piece_cache.key(html, options) for html, _ in documents]
+        _lay_out(piece_parts, documents, names, laid, options, workers, on_progress, cache)
+        joined = merge_thin_chunks(piece_parts, [laid[name][1] for name in names])
+        if joined is None:
+            break
+        piece_parts = joined
+    if on_progress:
+        on_progress(f"Joining {len(documents)} pieces", None)
+    return pdf_join.join(
+        [(laid[names[n]][0], label) for n, (_, label) in enumerate(documents)],
+        title=title,
+        author=council,
+        subject=rendering.provenance(parts),
+        stamp=lambda pages: stamp_overlay(pages, council, cache),
+    )
+
+
+def _lay_out(piece_parts, documents, names, laid, options, workers, on_progress, cache):
+    """Lay out the pieces not laid out yet in this build nor found in the cache; fills `laid`."""
+    for name in set(names) - set(laid):
+        fill = cache.get_fill(name) if cache else None
+        content = cache.get(name) if fill is not None else None
+        if content is not None:
+            laid[name] = (content, fill)
+    todo = sorted({names.index(name) for name in set(names) - set(laid)})
+    reused = len(set(names)) - len(todo)
 
     def laid_out(n, result, done):
-        content, _, broken = result
+        content, _, broken, fill = result
         # A page broke inside an action's part: lay the piece out again with a part starting there (its
         # cell repeated, "(continued)"). Kept under the first HTML's key: the outcome follows from it.
-        part, label = piece_parts[n]
+        part, label, _ = piece_parts[n]
         for _ in range(rendering.LAYOUT_ROUNDS - 1):
             if not rendering.split_broken_actions([part], broken):
                 break
-            content, _, broken = pdf_worker.layout(piece_html(part, label), options)
-        results[n] = content
+            content, _, broken, fill = pdf_worker.layout(piece_html(part, label), options)
+        laid[names[n]] = (content, fill)
         if cache:
+            cache.put_fill(names[n], fill)
             cache.put(names[n], content)
         if on_progress:
             text = f"Laid out {done} of {len(todo)} pieces"
@@ -135,15 +178,6 @@ def render_parts_pdf(parts, title, *, council, workers=2, on_progress=None, cach
             }
             for done, future in enumerate(as_completed(futures), start=1):
                 laid_out(futures[future], future.result(), done)
-    if on_progress:
-        on_progress(f"Joining {len(documents)} pieces", None)
-    return pdf_join.join(
-        [(results[n], label) for n, (_, label) in enumerate(documents)],
-        title=title,
-        author=council,
-        subject=rendering.provenance(parts),
-        stamp=lambda pages: stamp_overlay(pages, council, cache),
-    )
 
 
 def render_pack_pdf(pack, workers=2, on_progress=None, cache=None, snapshot=None):

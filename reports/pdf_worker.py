@@ -3,12 +3,29 @@
 
 def layout(html: str, options=None):
     """-> (pdf bytes, [(width, height) of each page in points], rows where a page broke inside an
-    action's part; see broken_rows); options: write_pdf's (the PDF/UA variant)."""
+    action's part (see broken_rows), how full its last page is (see last_page_fill)); options:
+    write_pdf's (the PDF/UA variant)."""
     import weasyprint
 
     document = weasyprint.HTML(string=html).render()
     sizes = [(page.width * 0.75, page.height * 0.75) for page in document.pages]  # CSS px -> pt
-    return document.write_pdf(**(options or {})), sizes, broken_rows(document)
+    return document.write_pdf(**(options or {})), sizes, broken_rows(document), last_page_fill(document)
+
+
+def last_page_fill(document) -> float:
+    """How far down its content area the last page is used, 0 to 1: from the bottom of its lowest box."""
+    page = document.pages[-1]._page_box
+    top, height = page.content_box_y(), page.height
+    bottom = top
+    stack = list(getattr(page, "children", None) or [])
+    while stack:
+        box = stack.pop()
+        children = getattr(box, "children", None)
+        if children:
+            stack += children
+        elif getattr(box, "position_y", None) is not None:
+            bottom = max(bottom, box.position_y + box.margin_height())
+    return max(0.0, min(1.0, (bottom - top) / height)) if height else 1.0
 
 
 def broken_rows(document):

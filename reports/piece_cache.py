@@ -90,6 +90,18 @@ class PieceCache:
         os.replace(temporary, path)
         self.prune()
 
+    def get_fill(self, name) -> float | None:
+        """How full the piece's last page is (reports/parallel.py), kept beside it."""
+        try:
+            return float(self._path(name).with_suffix(".fill").read_text())
+        except (FileNotFoundError, ValueError):
+            return None
+
+    def put_fill(self, name, fill: float):
+        path = self._path(name).with_suffix(".fill")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(repr(fill))
+
     def files(self):
         return [p for p in self.directory.glob("*/*.pdf") if p.is_file()]
 
@@ -107,6 +119,7 @@ class PieceCache:
             if total <= self.max_bytes:
                 break
             path.unlink(missing_ok=True)
+            path.with_suffix(".fill").unlink(missing_ok=True)
             total -= size
 
 
