@@ -51,7 +51,7 @@ def test_freeze_raises_the_collection_threshold():
         gc.set_threshold(*before)
 
 
-def test_connect_reads_each_table_once_and_survives_a_broker_that_is_down(db, settings, caplog):
+def test_connect_reads_each_table_once_and_survives_a_broker_that_is_down(db, settings, caplog, monkeypatch):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -63,13 +63,12 @@ def test_connect_reads_each_table_once_and_survives_a_broker_that_is_down(db, se
 
     from safeguarding.celery import app
 
+    def broker_down():
+        raise ConnectionRefusedError("broker down")
+
     settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"
-    previous = app.conf.broker_url
-    app.conf.broker_url = settings.CELERY_BROKER_URL
-    try:
-        warmup.connect()  # logs, never raises: the first job reports a broker that is down
-    finally:
-        app.conf.broker_url = previous
+    monkeypatch.setattr(app, "producer_or_acquire", broker_down)
+    warmup.connect()  # logs, never raises: the first job reports a broker that is down
     assert "Could not reach the Celery broker" in caplog.text
 
 
