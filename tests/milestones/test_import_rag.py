@@ -31,6 +31,20 @@ def run(content, filename="plan.xlsx", plan="Westmoor", **options):
     )
 
 
+OWN_LABELS = [
+    {"status": "achieved", "label": "Signed off", "colour": "blue"},
+    {"status": "on_track", "label": "Progressing", "colour": "green"},
+    {"status": "at_risk", "label": "Wobbling", "colour": "amber"},
+    {"status": "not_on_track", "label": "Stuck", "colour": "red"},
+]
+
+
+def own_words_plan(custom_statuses=OWN_LABELS, name="Own words"):
+    """A plan with the council's own status labels, made through the plan services."""
+    plan = plan_services.plan_create(actor=None, owner=default_organisation(), name=name)
+    return plan_services.plan_update(actor=None, plan=plan, status_scheme="custom", custom_statuses=custom_statuses)
+
+
 def statuses(plan="Westmoor"):
     """{milestone description: (latest status, its note)}."""
     found = {}
@@ -102,18 +116,7 @@ def test_words_and_blue_make_a_brag_plan_and_a_words_plan_keeps_the_four_statuse
 
 
 def test_an_existing_plan_keeps_its_scheme_and_its_own_labels_are_read():
-    plan = plan_services.plan_create(actor=None, owner=default_organisation(), name="Own words")
-    plan_services.plan_update(
-        actor=None,
-        plan=plan,
-        status_scheme="custom",
-        custom_statuses=[
-            {"status": "achieved", "label": "Signed off", "colour": "blue"},
-            {"status": "on_track", "label": "Progressing", "colour": "green"},
-            {"status": "at_risk", "label": "Wobbling", "colour": "amber"},
-            {"status": "not_on_track", "label": "Stuck", "colour": "red"},
-        ],
-    )
+    plan = own_words_plan()
     content = (
         "Objective,Action,Due,Lead,Progress,Status\n"
         "Front door,Screening team,31/03/2012,Ann Rowe,Posts filled.,Progressing\n"
@@ -156,16 +159,7 @@ def test_children_at_risk_in_a_note_is_not_a_status():
 
 
 def test_an_unknown_word_names_the_plans_own_labels():
-    plan = plan_services.plan_create(actor=None, owner=default_organisation(), name="Own words")
-    plan_services.plan_update(
-        actor=None,
-        plan=plan,
-        status_scheme="custom",
-        custom_statuses=[
-            {"status": "achieved", "label": "Signed off", "colour": "blue"},
-            {"status": "on_track", "label": "Progressing", "colour": "green"},
-        ],
-    )
+    own_words_plan(OWN_LABELS[:2])
     parsed = plan_parse(
         plan_name="Own words",
         filename="plan.csv",
@@ -316,18 +310,7 @@ def test_the_preview_and_the_command_say_which_scheme_was_found(client, users, s
 
 
 def _own_words_plan():
-    plan = plan_services.plan_create(actor=None, owner=default_organisation(), name="Own words")
-    plan_services.plan_update(
-        actor=None,
-        plan=plan,
-        status_scheme="custom",
-        custom_statuses=[
-            {"status": "achieved", "label": "Signed off", "colour": "blue", "meaning": "Done and evidenced"},
-            {"status": "on_track", "label": "Progressing", "colour": "green"},
-            {"status": "at_risk", "label": "Wobbling", "colour": "amber"},
-            {"status": "not_on_track", "label": "Stuck", "colour": "red"},
-        ],
-    )
+    plan = own_words_plan([{**OWN_LABELS[0], "meaning": "Done and evidenced"}, *OWN_LABELS[1:]])
     content = (
         "Objective,Action,Due,Lead,Progress,Status\n"
         "Front door,Screening team,31/03/2012,Ann Rowe,Oct 2011 - Progressing. Nov 2011 - Posts filled.,Signed off\n"
