@@ -1,6 +1,8 @@
 """What the API returns. Output serializers are read-only; the views build their rows (live
 milestones annotated by milestones.querysets, snapshot rows as frozen) and these lay them out."""
 
+import datetime
+import decimal
 import functools
 import types
 
@@ -8,6 +10,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.fields import SkipField
+from rest_framework.settings import ISO_8601, api_settings
 
 from milestones.status import Status
 from plans import roles
@@ -46,6 +49,58 @@ def _attribute_getter(field):
     return get
 
 
+def _representer(field):
+    """field.to_representation, with a short path for the usual value of the usual fields; any other
+    value (or field setting) takes DRF's own method. Built once per serializer per request, so the
+    request's time zone and decimal context are read once, not per value."""
+    represent = field.to_representation
+    kind = type(field)
+    if kind is serializers.IntegerField:
+        return lambda value: value if type(value) is int else represent(value)
+    if kind is serializers.CharField:
+        return lambda value: value if type(value) is str else represent(value)
+    if kind is serializers.BooleanField:
+        return lambda value: value if type(value) is bool else represent(value)
+    if (
+        kind is serializers.DecimalField
+        and field.coerce_to_string
+        and not field.localize
+        and not field.normalize_output
+        and field.decimal_places is not None
+    ):
+        exponent = decimal.Decimal(".1") ** field.decimal_places
+        context = decimal.getcontext().copy()
+        if field.max_digits is not None:
+            context.prec = field.max_digits
+        rounding = field.rounding
+
+        def decimal_string(value):
+            if type(value) is not decimal.Decimal:
+                return represent(value)
+            return f"{value.quantize(exponent, rounding=rounding, context=context):f}"
+
+        return decimal_string
+    output_format = getattr(field, "format", api_settings.DATETIME_FORMAT)
+    if (
+        kind is serializers.DateTimeField
+        and isinstance(output_format, str)
+        and output_format.lower() == ISO_8601
+        and not hasattr(field, "timezone")
+    ):
+        zone = field.default_timezone()
+        if zone is None:
+            return represent
+
+        def iso_datetime(value):
+            if type(value) is not datetime.datetime or value.tzinfo is None:
+                return represent(value)
+            text = value.astimezone(zone).isoformat()
+            return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+        return iso_datetime
+    return represent
+
+
 class QuickReadSerializer(serializers.Serializer):
     """A read serializer whose rows are laid out without DRF's per-field machinery: the same dict as
     Serializer.to_representation (tests/api/test_quick_read.py compares them on every list's rows), at
@@ -58,7 +113,7 @@ class QuickReadSerializer(serializers.Serializer):
             if field.source == "*":
                 plan.append((field.field_name, None, field.to_representation))
             else:
-                plan.append((field.field_name, _attribute_getter(field), field.to_representation))
+                plan.append((field.field_name, _attribute_getter(field), _representer(field)))
         return plan
 
     def to_representation(self, instance):
@@ -83,7 +138,7 @@ class MonthField(serializers.Field):
     default_error_messages = {"invalid": "Give a month as YYYY-MM."}
 
     def to_representation(self, value):
-        return value.strftime("%Y-%m") if value else None
+        return dates.month_code(value) if value else None
 
     def to_internal_value(self, data):
         month = dates.parse_month(str(data)) if data not in (None, "") else None

@@ -1,3 +1,4 @@
+import functools
 from decimal import Decimal
 
 from django.conf import settings
@@ -86,6 +87,18 @@ TOLERANCE_KINDS = [
 ]
 
 
+@functools.lru_cache(maxsize=4096)  # thousands of figures a report, a few dozen periods
+def _period_label(frequency, period):
+    if period is None:
+        return ""
+    if frequency == Indicator.Frequency.ANNUAL:
+        return dates.financial_year_label(dates.financial_year(period))
+    if frequency == Indicator.Frequency.QUARTERLY:
+        quarter = ((period.month - 4) % 12) // 3 + 1
+        return f"Q{quarter} {dates.financial_year_label(dates.financial_year(period))}"
+    return dates.month_label(period)
+
+
 class Indicator(models.Model):
     Unit = Unit
     Polarity = Polarity
@@ -146,14 +159,7 @@ class Indicator(models.Model):
         return self.unit == self.Unit.PERCENTAGE
 
     def period_label(self, period):
-        if period is None:
-            return ""
-        if self.frequency == self.Frequency.ANNUAL:
-            return dates.financial_year_label(dates.financial_year(period))
-        if self.frequency == self.Frequency.QUARTERLY:
-            quarter = ((period.month - 4) % 12) // 3 + 1
-            return f"Q{quarter} {dates.financial_year_label(dates.financial_year(period))}"
-        return dates.month_label(period)
+        return _period_label(self.frequency, period)
 
     def period_error(self, period):
         """Why a period does not fit this indicator's frequency, or None."""

@@ -49,9 +49,16 @@ def month_long_label(month: datetime.date | None) -> str:
     return month.strftime("%B %Y") if month else ""
 
 
+@functools.lru_cache(maxsize=4096)  # reports and the API label thousands of figures with a few dozen months
 def month_label(month: datetime.date | None) -> str:
     """'Oct 2009', as the progress notes write it."""
     return month.strftime("%b %Y") if month else ""
+
+
+@functools.lru_cache(maxsize=4096)
+def month_code(month: datetime.date) -> str:
+    """'2009-10': a month as the API and the CSVs write it."""
+    return month.strftime("%Y-%m")
 
 
 def parse_month(text: str) -> datetime.date | None:

@@ -12,10 +12,13 @@ import gc
 import logging
 from pathlib import Path
 
+from django.conf import settings
 from django.db import connections
 from django.forms.renderers import get_default_renderer
 from django.template import engines
-from django.urls import get_resolver
+from django.urls import NoReverseMatch, get_resolver, reverse
+from django.utils import formats, translation
+from django.utils.module_loading import import_string
 
 logger = logging.getLogger(__name__)
 
@@ -36,8 +39,17 @@ def warm() -> dict:
     resolver = get_resolver()
     resolver.url_patterns  # imports every urls module and so every view  # noqa: B018
     resolver.reverse_dict  # what {% url %} and reverse() look names up in, for each namespace  # noqa: B018
-    for _, namespaced in resolver.namespace_dict.values():
-        namespaced.reverse_dict  # noqa: B018
+    reverse_in_every_namespace(resolver)
+    # What the first request would import or read: context processors, message and session storage,
+    # the language's catalogue and date formats.
+    for engine in engines.all():
+        getattr(getattr(engine, "engine", None), "template_context_processors", None)
+    import_string(settings.MESSAGE_STORAGE)
+    import_string(settings.SESSION_SERIALIZER)
+    with translation.override(settings.LANGUAGE_CODE):
+        translation.gettext("Home")
+        for name in formats.FORMAT_SETTINGS:
+            formats.get_format(name)
     compiled = failed = 0
     for engine in engines.all():
         for directory in engine.template_dirs:
@@ -58,6 +70,19 @@ def warm() -> dict:
     # Nothing opened here may be shared by the forked workers.
     connections.close_all()
     return {"compiled": compiled, "failed": failed}
+
+
+def reverse_in_every_namespace(resolver, path=""):
+    """reverse() of a namespaced name builds (and caches) a resolver for the namespace's prefix and
+    fills in its names; one reverse() per namespace does that here."""
+    for namespace, (_, namespaced) in resolver.namespace_dict.items():
+        names = [key for key in namespaced.reverse_dict if isinstance(key, str)]
+        if names:
+            try:
+                reverse(f"{path}{namespace}:{names[0]}")
+            except NoReverseMatch:
+                pass  # the name needs arguments: the namespace's resolver is built all the same
+        reverse_in_every_namespace(namespaced, f"{path}{namespace}:")
 
 
 def connect():

@@ -79,3 +79,27 @@ def test_warm_fills_the_url_names_of_every_namespace():
     resolver = get_resolver()
     for _, namespaced in resolver.namespace_dict.values():
         assert "reverse_dict" in vars(namespaced) or namespaced._populated
+
+
+def test_after_warming_a_workers_first_request_builds_no_resolver_and_imports_nothing(monkeypatch):
+    """A namespaced reverse() builds a resolver for the namespace's prefix on first use; context
+    processors, message storage and the language's formats are imported on first use too."""
+    import sys
+
+    from django.urls import clear_url_caches, resolvers, reverse
+    from django.utils import formats
+
+    clear_url_caches()
+    formats._format_cache.clear()
+    warmup.warm()
+    populated = []
+    original = resolvers.URLResolver._populate
+    monkeypatch.setattr(resolvers.URLResolver, "_populate", lambda self: populated.append(self) or original(self))
+    reverse("milestones:update", args=[1])
+    reverse("plans:about", args=[1])
+    reverse("reports:dashboard", args=[1])
+    reverse("api:tokens")  # under a prefix: its own resolver
+    assert populated == []
+    assert "plans.context_processors" in sys.modules
+    assert "django.contrib.messages.storage.fallback" in sys.modules
+    assert any(key[0] == "DATE_INPUT_FORMATS" for key in formats._format_cache)
