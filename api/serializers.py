@@ -49,18 +49,17 @@ def _attribute_getter(field):
     return get
 
 
+# A value of this type is its own output for this exact field class (DRF returns int(v), str(v), v).
+_OWN_OUTPUT = {serializers.IntegerField: int, serializers.CharField: str, serializers.BooleanField: bool}
+_MISSING = object()
+
+
 def _representer(field):
     """field.to_representation, with a short path for the usual value of the usual fields; any other
     value (or field setting) takes DRF's own method. Built once per serializer per request, so the
     request's time zone and decimal context are read once, not per value."""
     represent = field.to_representation
     kind = type(field)
-    if kind is serializers.IntegerField:
-        return lambda value: value if type(value) is int else represent(value)
-    if kind is serializers.CharField:
-        return lambda value: value if type(value) is str else represent(value)
-    if kind is serializers.BooleanField:
-        return lambda value: value if type(value) is bool else represent(value)
     if (
         kind is serializers.DecimalField
         and field.coerce_to_string
@@ -108,12 +107,16 @@ class QuickReadSerializer(serializers.Serializer):
     nested figures). Fields whose value is the whole row ("*", method fields) keep DRF's own path."""
 
     def _quick_plan(self):
+        """(name, attribute, getter, own type, representer) per field; attribute is set when the source
+        is one attribute name, read inline on the usual path."""
         plan = []
         for field in self._readable_fields:
             if field.source == "*":
-                plan.append((field.field_name, None, field.to_representation))
+                plan.append((field.field_name, None, None, None, field.to_representation))
             else:
-                plan.append((field.field_name, _attribute_getter(field), _representer(field)))
+                attribute = field.source_attrs[0] if len(field.source_attrs) == 1 else None
+                own = _OWN_OUTPUT.get(type(field))
+                plan.append((field.field_name, attribute, _attribute_getter(field), own, _representer(field)))
         return plan
 
     def to_representation(self, instance):
@@ -121,13 +124,20 @@ class QuickReadSerializer(serializers.Serializer):
         if plan is None:
             plan = self.__dict__["_plan"] = self._quick_plan()
         row = {}
-        for name, get, represent in plan:
+        inline = type(instance) is not dict
+        for name, attribute, get, own, represent in plan:
             if get is None:
                 row[name] = represent(instance)
+                continue
+            if inline and attribute is not None:
+                value = getattr(instance, attribute, _MISSING)
+                if value is _MISSING or type(value) in _CALLED:
+                    value = get(instance)  # missing, or a method to call: DRF's rules
             else:
                 value = get(instance)
-                if value is not SkipField:
-                    row[name] = None if value is None else represent(value)
+            if value is SkipField:
+                continue
+            row[name] = value if value is None or type(value) is own else represent(value)
         return row
 
 

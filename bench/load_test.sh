@@ -6,6 +6,8 @@
 #   LOAD_DATABASE (plantracker_load), LOAD_PG_PORT (the first cluster's), LOAD_REDIS_PORT (6391),
 #   LOAD_REDIS_DB (0: the broker), LOAD_CACHE_DB (the next one; may be the same), LOAD_WEB_PORT (8765),
 #   LOAD_CSV (/tmp/plantracker_load), LOCUST (a locust to use instead of installing one in .venv).
+# LOAD_ORGANISATIONS=149 first fills the database with that many other councils, each with a plan of
+# 2,000 milestones (manage.py generate_organisations; about 2.5 min): the scale run of issue 17.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin/setup
@@ -35,15 +37,20 @@ redis-cli -p "$redis_port" -n "$broker_db" flushdb >/dev/null
 redis-cli -p "$redis_port" -n "$cache_db" flushdb >/dev/null
 export CELERY_BROKER_URL=redis://127.0.0.1:${redis_port}/${broker_db} REDIS_URL=redis://127.0.0.1:${redis_port}/${cache_db}
 .venv/bin/python manage.py migrate -v0
+if [ "${LOAD_ORGANISATIONS:-0}" -gt 0 ]; then
+  .venv/bin/python manage.py generate_organisations --organisations "$LOAD_ORGANISATIONS" --milestones-per-plan 2000
+fi
 plan_id=$(.venv/bin/python manage.py shell < bench/setup_load.py | tail -1)
 .venv/bin/python manage.py collectstatic --noinput -v0
+# Fresh planner statistics after the bulk load, as autovacuum would have made by the next morning.
+psql -h 127.0.0.1 -p "$pg_port" -U plantracker -d "$db" -qc "SET client_min_messages = error; ANALYZE" >/dev/null
 # Settings from gunicorn.conf.py (preloaded and warmed in the master); these flags override it.
 .venv/bin/gunicorn --bind "127.0.0.1:${web_port}" --workers "${WEB_WORKERS:-4}" --threads "${WEB_THREADS:-1}" \
   --keep-alive 10 --log-level warning --error-logfile "${csv}_gunicorn.log" &
 gunicorn_pid=$!
 # The PDF worker yields the cores to the web workers (nice 19) and lays out on one process: a PDF
 # waits longer, a page does not.
-REPORT_LAYOUT_WORKERS=1 nice -n 19 .venv/bin/celery -A safeguarding worker --pool solo -l warning \
+REPORT_LAYOUT_WORKERS=1 chrt --idle 0 nice -n 19 .venv/bin/celery -A safeguarding worker --pool solo -l warning \
   >"${csv}_worker.log" 2>&1 &
 worker_pid=$!
 trap 'kill $gunicorn_pid $worker_pid 2>/dev/null || true' EXIT

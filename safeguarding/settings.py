@@ -70,6 +70,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Every page but login needs an account.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # Signed-in sessions stay alive while used (SESSION_COOKIE_AGE idle), saved once a minute.
+    "safeguarding.sessions.SlidingSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Locks out an account (and address) after repeated failed logins.
     "axes.middleware.AxesMiddleware",
@@ -150,7 +152,8 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 
 # Sessions end after 30 minutes without a request, and when the browser closes.
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", default=30 * 60)
-SESSION_SAVE_EVERY_REQUEST = True
+# Each use moves the idle end on, saved at most once a minute (safeguarding/sessions.py).
+SESSION_REFRESH_SECONDS = 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False

@@ -67,7 +67,30 @@ def test_an_idle_session_expires(client, users):
     Session.objects.update(expire_date=timezone.now() - timedelta(seconds=1))
     response = client.get(reverse("plans:list"))
     assert response.status_code == 302 and response.url.startswith(reverse("login"))
-    assert settings.SESSION_COOKIE_AGE == 30 * 60 and settings.SESSION_SAVE_EVERY_REQUEST
+    assert settings.SESSION_COOKIE_AGE == 30 * 60
+
+
+@pytest.mark.django_db
+def test_using_a_session_moves_its_end_on_but_writes_it_at_most_once_a_minute(client, users):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from safeguarding.sessions import REFRESHED_AT
+
+    client.force_login(users["scrutiny_member"])
+    client.get(reverse("plans:list"))  # the first page after signing in starts the clock
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("plans:list")).status_code == 200
+    assert not [q for q in queries if "django_session" in q["sql"] and q["sql"].startswith("UPDATE")]
+
+    # A minute on, the next page saves the session with a new end, 30 minutes from now.
+    session = client.session
+    session[REFRESHED_AT] -= settings.SESSION_REFRESH_SECONDS
+    session.save()
+    Session.objects.update(expire_date=timezone.now() + timedelta(minutes=5))
+    assert client.get(reverse("plans:list")).status_code == 200
+    expire_date = Session.objects.get().expire_date
+    assert expire_date > timezone.now() + timedelta(minutes=29)
 
 
 @pytest.mark.django_db

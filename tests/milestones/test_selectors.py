@@ -63,3 +63,25 @@ def test_plan_page_shows_actions_without_milestones_unless_filtered(users):
     action = ActionFactory()
     assert [row.action for row in selectors.plan_page(action.plan).themes[0].actions] == [action]
     assert selectors.plan_page(action.plan, {"status": "achieved"}).themes == []
+
+
+def test_plan_page_filter_lists_hold_this_plans_people_read_in_plain_queries(users, monkeypatch):
+    """The theme and lead lists: each person once, none from another plan, and not streamed through
+    queryset.iterator() (a server-side cursor on PostgreSQL: three round trips a list)."""
+    from django.db.models.query import QuerySet
+
+    action = ActionFactory()
+    lead, other_plans_lead = PersonFactory(name="Ann Lead"), PersonFactory(name="Zed Elsewhere")
+    MilestoneFactory(action=action, lead=lead)
+    MilestoneFactory(action=action, lead=lead)
+    MilestoneFactory(lead=other_plans_lead)
+
+    def no_cursor(self, *args, **kwargs):
+        raise AssertionError("a filter list was streamed through iterator()")
+
+    monkeypatch.setattr(QuerySet, "iterator", no_cursor)
+    form = selectors.plan_page(action.plan).filterset.form
+    html = str(form["lead"]) + str(form["theme"]) + str(form["action_lead"])
+    assert [label for _, label in form.fields["lead"].choices][1:] == ["Ann Lead"]
+    assert "Zed Elsewhere" not in html and action.theme.name in html
+    assert str(action.action_lead) in str(form["action_lead"])
