@@ -143,7 +143,7 @@ def my_milestones(user) -> MyMilestones:
         .with_current_status()
         .with_month_update_flag()
         .with_review_state()
-        .with_leads()
+        .select_related("action__plan")  # a row shows the action and the plan's status words only
         .annotate(
             priority=Case(
                 When(review_decision="returned", then=Value(0)),

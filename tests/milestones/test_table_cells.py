@@ -73,3 +73,27 @@ def test_row_html_escapes_exactly_as_djangos_format_html(value):
     assert milestone_tags.format_html_join(", ", "<i>{}</i>", [(value,), (safe,)]) == django_html.format_html_join(
         ", ", "<i>{}</i>", [(value,), (safe,)]
     )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "One",
+        "Six words exactly in this line",
+        "Seven words: one more than the six",
+        "  spaced\tout\nover   lines and more words than six  ",
+        "Ends in … an ellipsis word … here",
+        "one two three four five …",
+        "one two three four five … six",
+        "<b>Tags</b> & ampersands stay as text for escaping later on",
+        "é ✓ ◆ ünïcödé wörds gö ön änd ön",
+    ],
+)
+@pytest.mark.parametrize("count", [1, 6, 10])
+def test_shortened_descriptions_match_djangos_truncatewords(text, count):
+    from django.utils.text import Truncator
+
+    from milestones.templatetags.milestone_tags import _words
+
+    assert _words(text, count) == Truncator(text).words(count, truncate=" …")
