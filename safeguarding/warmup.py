@@ -13,7 +13,7 @@ import logging
 from pathlib import Path
 
 from django.conf import settings
-from django.db import connections
+from django.db import DatabaseError, connections
 from django.forms.renderers import get_default_renderer
 from django.template import engines
 from django.urls import NoReverseMatch, get_resolver, reverse
@@ -25,6 +25,11 @@ logger = logging.getLogger(__name__)
 # Collect young objects less often: a page of a few hundred rows makes tens of thousands of short-lived
 # objects, and the default (700) ran a collection every few rows (about 10% of a page's CPU).
 GC_THRESHOLDS = (50_000, 20, 100)
+
+
+# The apps whose tables a worker's first pages read: one row of each, so that the worker's database
+# backend has read their catalogue entries (and their indexes') before the first page needs them.
+WARM_APPS = ("sessions", "auth", "accounts", "plans", "milestones", "indicators", "recommendations", "reports", "api")
 
 
 def template_names(directory):
@@ -93,10 +98,12 @@ def connect():
     from django.apps import apps
     from django.conf import settings
 
-    for model in apps.get_app_config("milestones").get_models():
-        model._base_manager.only("pk").first()
-    for model in apps.get_app_config("plans").get_models():
-        model._base_manager.only("pk").first()
+    try:
+        for label in WARM_APPS:
+            for model in apps.get_app_config(label).get_models():
+                model._base_manager.only("pk").first()
+    except DatabaseError:  # a database that is down (or not migrated) is reported by the first page, not here
+        logger.warning("Could not read the database while warming up", exc_info=True)
     if settings.CELERY_BROKER_URL:
         from safeguarding.celery import app
 

@@ -60,6 +60,7 @@ def test_connect_reads_each_table_once_and_survives_a_broker_that_is_down(db, se
         warmup.connect()
     tables = {query["sql"].split('FROM "')[1].split('"')[0] for query in queries}
     assert {"milestones_milestone", "milestones_progressupdate", "plans_plan", "plans_action"} <= tables
+    assert {"django_session", "indicators_indicatorvalue", "reports_snapshot", "api_apitoken"} <= tables
 
     from safeguarding.celery import app
 
@@ -103,3 +104,15 @@ def test_after_warming_a_workers_first_request_builds_no_resolver_and_imports_no
     assert "plans.context_processors" in sys.modules
     assert "django.contrib.messages.storage.fallback" in sys.modules
     assert any(key[0] == "DATE_INPUT_FORMATS" for key in formats._format_cache)
+
+
+def test_connect_survives_a_database_that_is_down(db, caplog, monkeypatch):
+    from django.db import OperationalError
+    from django.db.models.query import QuerySet
+
+    def down(self):
+        raise OperationalError("could not connect to server")
+
+    monkeypatch.setattr(QuerySet, "first", down)
+    warmup.connect()  # logs, never raises: a worker that cannot warm up still starts
+    assert "Could not read the database" in caplog.text
