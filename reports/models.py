@@ -325,16 +325,13 @@ class SnapshotIndicator(AppendOnlyModel):
 
 class ImportSettings(models.Model):
     """How a plan's spreadsheet is read: the mapping of its headings to fields chosen at the last
-    import (used again next month), and what the import kept that has no field of its own yet."""
+    import, used again next month."""
 
     plan = models.OneToOneField(Plan, on_delete=models.CASCADE, related_name="import_settings")
     mapping = models.JSONField(default=dict, blank=True, help_text="The sheet's heading -> the field it fills.")
     sheet = models.CharField(max_length=100, blank=True)
     objectives_as = models.CharField(
         max_length=10, choices=[("themes", "Themes"), ("actions", "Actions")], default="themes"
-    )
-    theme_texts = models.JSONField(
-        default=dict, blank=True, help_text="A theme's name -> its objective's full text, when longer than a name."
     )
     updated_at = models.DateTimeField(default=timezone.now)
 
