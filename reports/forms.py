@@ -93,6 +93,20 @@ class PlanImportForm(forms.Form):
     )
     file = forms.FileField(label="Spreadsheet", help_text="The milestone report as .xlsx or .csv (at most 5 MB).")
 
+    def __init__(self, *args, organisations=None, **kwargs):
+        """`organisations`: those the user may import into; asked for only when there are several."""
+        super().__init__(*args, **kwargs)
+        if organisations is not None and len(organisations) > 1:
+            self.fields["organisation"] = forms.ModelChoiceField(
+                queryset=organisations,
+                required=False,
+                label="Organisation",
+                empty_label="The one that has this plan",
+                help_text="Whose plan this is: needed when you manage a plan of this name in more than one "
+                "organisation, or for a new plan.",
+            )
+            self.order_fields(["plan", "organisation", "file"])
+
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if not upload.name.lower().endswith((".xlsx", ".csv")):

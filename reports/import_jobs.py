@@ -29,38 +29,70 @@ from .runner import run_job
 log = logging.getLogger(__name__)
 
 
-def import_target(user, plan_name):
-    """The plan of this name the user can see (names are unique within an organisation: another
-    organisation's plan of the same name is neither seen nor touched), or None for a new plan."""
-    plans = list(roles.visible_plans(user).named(plan_name).select_related("owner"))
+def import_organisations(user):
+    """The organisations the user may import into: those whose plans they manage (organisation-wide
+    programme managers may also create plans there), and those owning a plan they manage."""
+    from plans.models import Organisation
+
+    managed = set(roles.managed_organisations(user).values_list("pk", flat=True))
+    owners = set(roles.visible_plans(user, roles.PROGRAMME_MANAGER).values_list("owner_id", flat=True))
+    return Organisation.objects.filter(pk__in=managed | owners).order_by("name")
+
+
+def _named(user, plan_name, organisation):
+    return list(roles.visible_plans(user).named(plan_name, organisation).select_related("owner"))
+
+
+def import_target(user, plan_name, organisation=None):
+    """The plan of this name the user can see (in `organisation` when given; names are unique within
+    an organisation: another organisation's plan of the same name is neither seen nor touched), or
+    None for a new plan."""
+    plans = _named(user, plan_name, organisation)
     return next((p for p in plans if user.has_perm("plans.change_plan", p)), plans[0] if plans else None)
 
 
-def import_target_problem(user, plan_name):
+def import_target_problem(user, plan_name, organisation=None):
     """Why this user may not import into a plan of this name (None when they may)."""
-    plan = import_target(user, plan_name)
-    if plan is None:
-        if not user.has_perm("plans.add_plan"):
+    plans = _named(user, plan_name, organisation)
+    manageable = [p for p in plans if user.has_perm("plans.change_plan", p)]
+    if organisation is None:
+        owners = sorted({p.owner.name for p in manageable})
+        if len(owners) > 1:  # e.g. a regional programme manager, or the host's administrator
+            return f'You manage a plan called "{plan_name}" in {" and ".join(owners)}: choose the organisation.'
+    if not plans:
+        managed = roles.managed_organisations(user)
+        if organisation is not None:
+            if not managed.filter(pk=organisation.pk).exists():
+                return (
+                    f'{organisation} has no plan called "{plan_name}" that you manage, and you cannot create plans '
+                    "there: check the name, or choose another organisation."
+                )
+            return None
+        if not managed.exists():
             return "You can import into a plan you manage; ask your organisation's programme manager for a new one."
+        if managed.count() > 1:
+            return f'Choose the organisation the new plan "{plan_name}" belongs to.'
         return None
-    if not user.has_perm("plans.change_plan", plan):
+    if not manageable:
         return f'You are not the programme manager of a plan called "{plan_name}". Choose another name.'
     return None
 
 
-def _check(user, plan_name):
-    problem = import_target_problem(user, plan_name)
+def _check(user, plan_name, organisation=None):
+    problem = import_target_problem(user, plan_name, organisation)
     if problem:
         raise PermissionDenied(problem)
 
 
-def import_job_start(*, user, plan_name, upload) -> ImportJob:
-    """Keep the upload and queue its preview."""
-    _check(user, plan_name)
+def import_job_start(*, user, plan_name, upload, organisation=None) -> ImportJob:
+    """Keep the upload and queue its preview (into the plan of this name in `organisation`, or in
+    the one organisation where the user has it or may create it)."""
+    _check(user, plan_name, organisation)
+    target = import_target(user, plan_name, organisation)
     job = ImportJob(
         token=uuid.uuid4().hex,
         plan_name=plan_name,
-        owner=getattr(import_target(user, plan_name), "owner", None) or roles.managed_organisations(user).first(),
+        owner=organisation or getattr(target, "owner", None) or roles.managed_organisations(user).first(),
         requested_by=user,
         filename=upload.name[:255],
         progress="Waiting to read the file",
@@ -73,7 +105,7 @@ def import_job_start(*, user, plan_name, upload) -> ImportJob:
 
 def import_job_remap(*, job, user, mapping=None, as_at=None, objectives_as=None, sheet=None) -> ImportJob:
     """Read the file again with the mapping (and as-at month, sheet, objectives) chosen in the preview."""
-    _check(user, job.plan_name)
+    _check(user, job.plan_name, job.owner)
     if job.busy or job.state == ImportJob.State.DONE:
         raise ValidationError("This import is still running or already done.")
     mapping = {str(k)[:200]: v for k, v in (mapping or {}).items() if v in FIELDS or v == ""}
@@ -91,7 +123,7 @@ def import_job_remap(*, job, user, mapping=None, as_at=None, objectives_as=None,
 
 def import_job_confirm(*, job, user) -> ImportJob:
     """Write the previewed result."""
-    _check(user, job.plan_name)
+    _check(user, job.plan_name, job.owner)
     if job.state != ImportJob.State.READY or job.problems:
         raise ValidationError("Only a previewed file with no problems can be imported.")
     job.stage, job.state, job.progress = ImportJob.Stage.IMPORT, ImportJob.State.QUEUED, "Waiting to import"

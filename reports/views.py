@@ -463,17 +463,26 @@ class PlanImportView(ImportPermissionMixin, FormView):
     template_name = "reports/import_upload.html"
 
     def get_initial(self):
-        # The About page's "Import a spreadsheet" names the plan it came from.
-        return {**super().get_initial(), "plan": self.request.GET.get("plan", "")[:200]}
+        # The About page's "Import a spreadsheet" names the plan it came from, and its organisation.
+        organisation = self.request.GET.get("organisation", "")
+        return {
+            **super().get_initial(),
+            "plan": self.request.GET.get("plan", "")[:200],
+            "organisation": int(organisation) if organisation.isdigit() and len(organisation) < 10 else None,
+        }
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "organisations": import_jobs.import_organisations(self.request.user)}
 
     def form_valid(self, form):
         plan_name = form.cleaned_data["plan"].strip()
-        problem = import_jobs.import_target_problem(self.request.user, plan_name)
+        organisation = form.cleaned_data.get("organisation")
+        problem = import_jobs.import_target_problem(self.request.user, plan_name, organisation)
         if problem:
-            form.add_error("plan", problem)
+            form.add_error("organisation" if "organisation" in form.fields else "plan", problem)
             return self.form_invalid(form)
         job = import_jobs.import_job_start(
-            user=self.request.user, plan_name=plan_name, upload=form.cleaned_data["file"]
+            user=self.request.user, plan_name=plan_name, upload=form.cleaned_data["file"], organisation=organisation
         )
         return redirect(job)
 
@@ -485,7 +494,8 @@ class PlanImportPreviewView(ImportPermissionMixin, TemplateView):
     template_name = "reports/import_preview.html"
 
     def dispatch(self, request, *args, **kwargs):
-        self.job = ImportJob.objects.filter(token=kwargs["token"], requested_by_id=request.user.pk).first()
+        mine = ImportJob.objects.select_related("owner").filter(requested_by_id=request.user.pk)
+        self.job = mine.filter(token=kwargs["token"]).first()
         if self.job is None:
             raise Http404("No such import.")
         return super().dispatch(request, *args, **kwargs)
@@ -524,7 +534,7 @@ class PlanImportPreviewView(ImportPermissionMixin, TemplateView):
         return {
             **super().get_context_data(**kwargs),
             "job": job,
-            "upload": {"name": job.filename, "plan": job.plan_name},
+            "upload": {"name": job.filename, "plan": job.plan_name, "organisation": job.owner},
             "result": result,
             "summary": job.summary,
             "problems": job.problems,
@@ -534,7 +544,7 @@ class PlanImportPreviewView(ImportPermissionMixin, TemplateView):
         }
 
     def post(self, request, *args, **kwargs):
-        problem = import_jobs.import_target_problem(request.user, self.job.plan_name)
+        problem = import_jobs.import_target_problem(request.user, self.job.plan_name, self.job.owner)
         if problem:
             raise PermissionDenied(problem)
         try:

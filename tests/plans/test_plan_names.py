@@ -104,3 +104,67 @@ def test_import_plan_finds_the_organisation_whatever_its_case(tmp_path):
     )
     assert Organisation.objects.filter(name__iexact="haringey council").count() == 1
     assert Plan.objects.get(name="Brand new plan").owner == haringey
+
+
+def regional_manager(*organisations):
+    """A programme manager of several councils' plans (a regional improvement partnership's)."""
+    from plans.models import Membership
+
+    user = UserFactory()
+    for organisation in organisations:
+        Membership.objects.create(user=user, organisation=organisation, plan=None, role=Role.PROGRAMME_MANAGER)
+    return user
+
+
+def test_a_manager_of_two_councils_plans_of_one_name_is_asked_whose_and_gets_the_one_chosen(
+    client, northbridge, settings, tmp_path
+):
+    settings.MEDIA_ROOT = str(tmp_path)
+    haringey_plan, northbridge_plan = PlanFactory(name=NAME), PlanFactory(name=NAME, owner=northbridge)
+    client.force_login(regional_manager(default_organisation(), northbridge))
+    form = client.get(reverse("reports:import"))
+    assert 'name="organisation"' in form.content.decode()
+
+    ambiguous = client.post(reverse("reports:import"), {"plan": NAME, "file": SimpleUploadedFile("plan.csv", CSV)})
+    assert ambiguous.status_code == 200
+    assert f"in {default_organisation()} and Northbridge Borough Council: choose the organisation" in (
+        ambiguous.content.decode()
+    )
+
+    upload = client.post(
+        reverse("reports:import"),
+        {"plan": NAME, "organisation": northbridge.pk, "file": SimpleUploadedFile("plan.csv", CSV)},
+    )
+    assert upload.status_code == 302, upload.content.decode()[:500]
+    preview = client.get(upload.url).content.decode()
+    assert "of Northbridge Borough Council" in preview
+    client.post(upload.url, {"do": "confirm"})
+    assert Milestone.objects.filter(action__plan=northbridge_plan).count() == 1
+    assert not Milestone.objects.filter(action__plan=haringey_plan).exists()
+
+
+def test_a_new_plan_for_a_manager_of_two_councils_goes_where_they_say(client, northbridge, settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path)
+    client.force_login(regional_manager(default_organisation(), northbridge))
+    unsaid = client.post(reverse("reports:import"), {"plan": "A new plan", "file": SimpleUploadedFile("p.csv", CSV)})
+    assert unsaid.status_code == 200 and "Choose the organisation the new plan" in unsaid.content.decode()
+    assert not Plan.objects.filter(name="A new plan").exists()
+    upload = client.post(
+        reverse("reports:import"),
+        {"plan": "A new plan", "organisation": northbridge.pk, "file": SimpleUploadedFile("p.csv", CSV)},
+    )
+    assert upload.status_code == 302
+    client.post(upload.url, {"do": "confirm"})
+    assert Plan.objects.get(name="A new plan").owner == northbridge
+
+
+def test_a_council_the_manager_does_not_manage_cannot_be_chosen(client, northbridge, settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path)
+    elsewhere = OrganisationFactory(name="Elsewhere Council")
+    client.force_login(regional_manager(default_organisation(), northbridge))
+    forged = client.post(
+        reverse("reports:import"),
+        {"plan": "A new plan", "organisation": elsewhere.pk, "file": SimpleUploadedFile("p.csv", CSV)},
+    )
+    assert forged.status_code == 200 and "Select a valid choice" in forged.content.decode()
+    assert not Plan.objects.filter(owner=elsewhere).exists()
