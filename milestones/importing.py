@@ -459,6 +459,31 @@ def _single_theme_name(labels):
     return heading if heading and not heading.startswith("(column") else "Priority objectives"
 
 
+# A milestone's own cells that a sheet may merge down over several milestones (a RAG or a progress
+# note for an action's milestones together): each of those milestones takes the text. Theme, action
+# and milestone cells are not among them: their blank cells already continue the one above.
+MERGED_DOWN = ("planned_start", "due", "lead", "lead_email", "agency", "note", "status")
+
+
+def _merged_cells(table, mapping):
+    """{(row number, field): the text of the merged range's top cell} for the rows below that top cell."""
+    rows = table.sheets.get(table.sheet)
+    ranges = getattr(rows, "merged", ())
+    columns = {position + 1: name for name, position in mapping.items() if name in MERGED_DOWN}
+    filled = {}
+    for first_column, first_row, last_column, last_row in ranges:
+        for column in range(first_column, last_column + 1):
+            name = columns.get(column)
+            if name is None or first_row > len(rows):
+                continue
+            top = cell(rows[first_row - 1], column - 1)
+            if top in (None, ""):
+                continue
+            for number in range(first_row + 1, last_row + 1):
+                filled[number, name] = top
+    return filled
+
+
 def _parse_rows(table, parsed, mapping, labels, scheme=None):
     problems, flags = parsed.problems, parsed.flags
     if parsed.objectives_as == "actions":
@@ -502,9 +527,14 @@ def _parse_rows(table, parsed, mapping, labels, scheme=None):
     state = {"theme": None, "theme_number": 0, "action": None, "lead": None, "count": {}, "scheme": scheme}
     state["ratings"] = {"rag": 0, "all": 0, "blue": False, "fills": 0}
     state["fills"] = _status_fills(table, mapping)
+    merged, used_merged = _merged_cells(table, mapping), set()
     above = {}
     for number, raw in table.body:
         found = {name: cell(raw, position) for name, position in mapping.items()}
+        for name in MERGED_DOWN:
+            if found.get(name) in (None, "") and (number, name) in merged:
+                found[name] = merged[number, name]
+                used_merged.add(name)
         if any(
             isinstance(found.get(n), str) and layout.clean_heading(found[n]) == layout.clean_heading(labels[n])
             for n in ("action", "milestone")
@@ -649,6 +679,15 @@ def _parse_rows(table, parsed, mapping, labels, scheme=None):
                 column,
                 f"{state['ratings']['fills']} status{'es were' if state['ratings']['fills'] > 1 else ' was'} read "
                 "from the cells' fill colours (red, amber, green, blue), the cells having no status written in them.",
+            )
+        )
+    if used_merged:
+        columns = ", ".join(f"“{labels.get(name, name)}”" for name in MERGED_DOWN if name in used_merged)
+        flags.append(
+            Problem(
+                0,
+                "Merged cells",
+                f"cells merged over several rows ({columns}) were read as each of those rows' own.",
             )
         )
     _action_leads(parsed, labels)

@@ -88,19 +88,59 @@ def _column_number(reference):
     return number
 
 
+# More merged ranges than a plan's sheet could need (one per cell of 2,000 rows × 5 columns).
+MAX_MERGED_RANGES = 10_000
+
+
+def _cell_reference(reference):
+    """'E12' -> (column 5, row 12); None when it is not a cell reference."""
+    letters = reference.rstrip("0123456789")
+    digits = reference[len(letters) :]
+    if not letters or not digits or not letters.isalpha() or len(letters) > 3:
+        return None
+    return _column_number(letters.upper()), int(digits)
+
+
+def _merged_range(reference):
+    """'E5:E7' -> (first column, first row, last column, last row) when it spans rows, else None."""
+    first, _, last = reference.partition(":")
+    start, end = _cell_reference(first), _cell_reference(last)
+    if start is None or end is None or end[1] <= start[1] or end[0] < start[0]:
+        return None
+    return start[0], start[1], end[0], end[1]
+
+
+class SheetRows(list):
+    """A sheet's rows, with the ranges merged down several rows: (first column, first row, last column,
+    last row), 1-based. The file keeps a merged range's text in its top cell only."""
+
+    merged: tuple = ()
+
+
 def _scan_sheet(source, label, max_rows, max_columns):
     """Count a sheet's real rows and the columns holding values, from its XML as it streams (expat,
     no cells built): refuses at the first row past max_rows or value past max_columns, however many
-    rows and columns the sheet declares, or would make openpyxl pad out to."""
+    rows and columns the sheet declares, or would make openpyxl pad out to. Returns the ranges merged
+    down more than one row, within the columns read (openpyxl's streaming reader does not give them)."""
     from xml.parsers import expat
 
     parser = expat.ParserCreate()
     state = {"row": 0, "column": 0, "cells": 0}
     max_cells = import_limit("IMPORT_MAX_CELLS_PER_ROW")
+    merged = []
 
     def start(name, attrs):
         local = name.rpartition(":")[2]
-        if local == "row":
+        if local == "mergeCell":
+            span = _merged_range(attrs.get("ref", ""))
+            if span is not None and span[0] <= max_columns:
+                if len(merged) >= MAX_MERGED_RANGES:
+                    _refuse(
+                        f"{label}has more than {MAX_MERGED_RANGES:,} merged ranges; an import reads at most that "
+                        "many (unmerge the cells and try again)."
+                    )
+                merged.append((span[0], span[1], min(span[2], max_columns), min(span[3], max_rows)))
+        elif local == "row":
             reference = attrs.get("r", "")
             state["row"] = int(reference) if reference.isdigit() else state["row"] + 1
             state["column"] = state["cells"] = 0
@@ -126,6 +166,7 @@ def _scan_sheet(source, label, max_rows, max_columns):
     while chunk := source.read(1 << 16):
         parser.Parse(chunk, False)
     parser.Parse(b"", True)
+    return merged
 
 
 def _count_parts(archive):
@@ -200,10 +241,11 @@ def read_workbook(content):
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
             _count_parts(archive)
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        merged = {}
         for worksheet in workbook.worksheets:
             # _get_source() is how openpyxl's read-only sheet opens its own XML part.
             with worksheet._get_source() as source:
-                _scan_sheet(source, f"The sheet '{worksheet.title}' ", max_rows, max_columns)
+                merged[worksheet.title] = _scan_sheet(source, f"The sheet '{worksheet.title}' ", max_rows, max_columns)
         sheets = {}
         for worksheet in workbook.worksheets:
             worksheet.reset_dimensions()  # never trust <dimension ref=...>: read the cells there are
@@ -212,7 +254,8 @@ def read_workbook(content):
             # The scan found no value past max_columns, so nothing is lost by not building wider rows.
             for number, row in enumerate(worksheet.iter_rows(max_col=max_columns, values_only=True), start=1):
                 rows.append(_check_width(row, label, number, max_columns))
-            sheets[worksheet.title] = rows
+            sheets[worksheet.title] = SheetRows(rows)
+            sheets[worksheet.title].merged = tuple(merged[worksheet.title])
         workbook.close()
     except ImportRefused:
         raise
