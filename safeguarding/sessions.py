@@ -27,9 +27,10 @@ class SlidingSessionMiddleware:
         response = self.get_response(request)
         session = getattr(request, "session", None)
         # A session someone signed in with (not an API token's request, which has none).
-        if session is None or session.modified or SESSION_KEY not in session:
+        if session is None or SESSION_KEY not in session:
             return response
         now = int(time.time())
-        if now - session.get(REFRESHED_AT, 0) >= settings.SESSION_REFRESH_SECONDS:
+        # Saved anyway (signing in, a message to show): note when, so the next pages need not save it.
+        if session.modified or now - session.get(REFRESHED_AT, 0) >= settings.SESSION_REFRESH_SECONDS:
             session[REFRESHED_AT] = now
         return response
