@@ -106,6 +106,17 @@ def test_after_warming_a_workers_first_request_builds_no_resolver_and_imports_no
     assert any(key[0] == "DATE_INPUT_FORMATS" for key in formats._format_cache)
 
 
+def test_warm_readies_celery_to_send_a_task_without_connecting():
+    import sys
+
+    from safeguarding.celery import app
+
+    warmup.warm()
+    assert app.finalized and "reports.tasks.render_job_run" in app.tasks
+    assert "reports.tasks" in sys.modules and "celery.events.dispatcher" in sys.modules
+    assert hasattr(app._local, "backend")  # found (an entry-point scan) before the fork, not at the first PDF
+
+
 def test_connect_survives_a_database_that_is_down(db, caplog, monkeypatch):
     from django.db import OperationalError
     from django.db.models.query import QuerySet
