@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.html import format_html
 
 from plans.forms import DATE_WIDGET, MonthField
 
@@ -93,9 +94,12 @@ class PlanImportForm(forms.Form):
     )
     file = forms.FileField(label="Spreadsheet", help_text="The milestone report as .xlsx or .csv (at most 5 MB).")
 
-    def __init__(self, *args, organisations=None, **kwargs):
-        """`organisations`: those the user may import into; asked for only when there are several."""
+    def __init__(self, *args, organisations=None, kept=None, **kwargs):
+        """`organisations`: those the user may import into; asked for only when there are several.
+        `kept`: the name of an upload kept from the last try (then the file may be left unchosen)."""
         super().__init__(*args, **kwargs)
+        if kept:
+            self.keep(kept)
         if organisations is not None and len(organisations) > 1:
             self.fields["organisation"] = forms.ModelChoiceField(
                 queryset=organisations,
@@ -107,8 +111,18 @@ class PlanImportForm(forms.Form):
             )
             self.order_fields(["plan", "organisation", "file"])
 
+    def keep(self, name):
+        field = self.fields["file"]
+        field.required = False
+        field.help_text = format_html(
+            "Kept from your last try: <strong>{}</strong>. Choose a file only to import another.", name
+        )
+        self["file"].help_text = field.help_text  # the bound field copies it when first made
+
     def clean_file(self):
         upload = self.cleaned_data["file"]
+        if upload is None:
+            return None
         if not upload.name.lower().endswith((".xlsx", ".csv")):
             raise forms.ValidationError("Choose an .xlsx or .csv file.")
         if upload.size > MAX_IMPORT_BYTES:

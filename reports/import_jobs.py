@@ -14,6 +14,8 @@ import uuid
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files import File
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
@@ -27,6 +29,33 @@ from .models import ImportJob
 from .runner import run_job
 
 log = logging.getLogger(__name__)
+
+
+# The session's note of an upload kept when its form had another problem (the organisation to
+# choose, say), so that the person need not find the file again.
+HELD_UPLOAD = "import_held_upload"
+
+
+def upload_hold(session, upload):
+    """Keep a valid upload whose form had another problem (replacing any kept before)."""
+    upload_release(session)
+    extension = ".xlsx" if upload.name.lower().endswith(".xlsx") else ".csv"
+    path = default_storage.save(f"imports/held/{uuid.uuid4().hex}{extension}", upload)
+    session[HELD_UPLOAD] = {"path": path, "name": upload.name[:255]}
+
+
+def held_upload(session):
+    """The kept upload as a file named as it was uploaded, or None."""
+    held = session.get(HELD_UPLOAD)
+    if not held or not default_storage.exists(held["path"]):
+        return None
+    return File(default_storage.open(held["path"], "rb"), name=held["name"])
+
+
+def upload_release(session):
+    held = session.pop(HELD_UPLOAD, None)
+    if held:
+        default_storage.delete(held["path"])
 
 
 def import_organisations(user):

@@ -472,18 +472,35 @@ class PlanImportView(ImportPermissionMixin, FormView):
         }
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "organisations": import_jobs.import_organisations(self.request.user)}
+        kept = self.request.session.get(import_jobs.HELD_UPLOAD)
+        return {
+            **super().get_form_kwargs(),
+            "organisations": import_jobs.import_organisations(self.request.user),
+            "kept": kept["name"] if kept and self.request.method == "POST" else None,
+        }
 
     def form_valid(self, form):
+        session, chosen = self.request.session, form.cleaned_data.get("file")
+        upload = chosen or import_jobs.held_upload(session)
+        if upload is None:
+            form.add_error("file", "Choose the spreadsheet to import.")
+            return self.form_invalid(form)
         plan_name = form.cleaned_data["plan"].strip()
         organisation = form.cleaned_data.get("organisation")
         problem = import_jobs.import_target_problem(self.request.user, plan_name, organisation)
         if problem:
+            if chosen:  # kept, so that it need not be chosen again
+                import_jobs.upload_hold(session, chosen)
+                form.keep(chosen.name)
             form.add_error("organisation" if "organisation" in form.fields else "plan", problem)
             return self.form_invalid(form)
-        job = import_jobs.import_job_start(
-            user=self.request.user, plan_name=plan_name, upload=form.cleaned_data["file"], organisation=organisation
-        )
+        try:
+            job = import_jobs.import_job_start(
+                user=self.request.user, plan_name=plan_name, upload=upload, organisation=organisation
+            )
+        finally:
+            upload.close()
+        import_jobs.upload_release(session)
         return redirect(job)
 
 

@@ -168,3 +168,28 @@ def test_a_council_the_manager_does_not_manage_cannot_be_chosen(client, northbri
     )
     assert forged.status_code == 200 and "Select a valid choice" in forged.content.decode()
     assert not Plan.objects.filter(owner=elsewhere).exists()
+
+
+def test_the_file_is_kept_while_the_organisation_is_chosen(client, northbridge, settings, tmp_path):
+    """Asked for the organisation, the person need not find the file again (and its name, shown on
+    the page, is escaped)."""
+    settings.MEDIA_ROOT = str(tmp_path)
+    client.force_login(regional_manager(default_organisation(), northbridge))
+    name = "<img src=x onerror=alert(1)>.csv"
+    asked = client.post(reverse("reports:import"), {"plan": "A new plan", "file": SimpleUploadedFile(name, CSV)})
+    page = asked.content.decode()
+    assert "Choose the organisation the new plan" in page
+    assert "Kept from your last try: <strong>&lt;img src=x onerror=alert(1)&gt;.csv</strong>" in page
+    assert "<img src=x" not in page
+    held = list((tmp_path / "imports" / "held").iterdir())
+    assert len(held) == 1
+
+    upload = client.post(reverse("reports:import"), {"plan": "A new plan", "organisation": northbridge.pk})
+    assert upload.status_code == 302, upload.content.decode()[:500]
+    client.post(upload.url, {"do": "confirm"})
+    assert Milestone.objects.filter(action__plan__name="A new plan", action__plan__owner=northbridge).count() == 1
+    assert not list((tmp_path / "imports" / "held").iterdir())  # let go once used
+
+    # With nothing kept, the file is asked for again.
+    again = client.post(reverse("reports:import"), {"plan": "A new plan", "organisation": northbridge.pk})
+    assert again.status_code == 200 and "This field is required" in again.content.decode()
