@@ -58,6 +58,31 @@ def upload_release(session):
         default_storage.delete(held["path"])
 
 
+def import_uploads_sweep(now=None) -> int:
+    """Delete uploaded spreadsheets no longer needed (they hold people's names and email addresses):
+    those of imports finished, failed or left in preview for IMPORT_UPLOAD_DAYS, and files kept for a
+    form's next try for a day. The import's record stays (what it did and who asked). Returns how many
+    files were deleted; run daily by the schedule, or by `manage.py sweep_import_uploads`."""
+    now = now or timezone.now()
+    cutoff = now - datetime.timedelta(days=settings.IMPORT_UPLOAD_DAYS)
+    deleted = 0
+    stale = ImportJob.objects.filter(created_at__lt=cutoff).exclude(upload="")
+    for job in stale.exclude(state__in=[ImportJob.State.QUEUED, ImportJob.State.RUNNING]):
+        job.upload.delete(save=False)
+        ImportJob.objects.filter(pk=job.pk).update(upload="")
+        deleted += 1
+    try:
+        _, names = default_storage.listdir("imports/held")
+    except FileNotFoundError:
+        names = []
+    for name in names:
+        path = f"imports/held/{name}"
+        if default_storage.get_modified_time(path) < now - datetime.timedelta(days=1):
+            default_storage.delete(path)
+            deleted += 1
+    return deleted
+
+
 def import_organisations(user):
     """The organisations the user may import into: those whose plans they manage (organisation-wide
     programme managers may also create plans there), and those owning a plan they manage."""
@@ -132,9 +157,18 @@ def import_job_start(*, user, plan_name, upload, organisation=None) -> ImportJob
     return job
 
 
+def _still_has_file(job):
+    if not job.upload:
+        raise ValidationError(
+            f"This file was deleted {settings.IMPORT_UPLOAD_DAYS} days after it was uploaded, as every "
+            "upload is: upload it again to import it."
+        )
+
+
 def import_job_remap(*, job, user, mapping=None, as_at=None, objectives_as=None, sheet=None) -> ImportJob:
     """Read the file again with the mapping (and as-at month, sheet, objectives) chosen in the preview."""
     _check(user, job.plan_name, job.owner)
+    _still_has_file(job)
     if job.busy or job.state == ImportJob.State.DONE:
         raise ValidationError("This import is still running or already done.")
     mapping = {str(k)[:200]: v for k, v in (mapping or {}).items() if v in FIELDS or v == ""}
@@ -153,6 +187,7 @@ def import_job_remap(*, job, user, mapping=None, as_at=None, objectives_as=None,
 def import_job_confirm(*, job, user) -> ImportJob:
     """Write the previewed result."""
     _check(user, job.plan_name, job.owner)
+    _still_has_file(job)
     if job.state != ImportJob.State.READY or job.problems:
         raise ValidationError("Only a previewed file with no problems can be imported.")
     job.stage, job.state, job.progress = ImportJob.Stage.IMPORT, ImportJob.State.QUEUED, "Waiting to import"

@@ -56,3 +56,11 @@ def import_job_run(job_id):
     from .import_jobs import import_job_execute
 
     import_job_execute(job_id)
+
+
+@shared_task(**RETRY)
+def import_uploads_sweep():
+    """Daily: delete uploaded spreadsheets no longer needed (reports.import_jobs)."""
+    from .import_jobs import import_uploads_sweep as sweep
+
+    return sweep()

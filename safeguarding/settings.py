@@ -262,6 +262,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute=30, hour=7, day_of_week="mon"),
         "args": (),
     },
+    "import-uploads-sweep": {
+        "task": "reports.tasks.import_uploads_sweep",
+        "schedule": crontab(minute=30, hour=3),
+        "args": (),
+    },
     "quarterly-snapshot": {
         "task": "reports.tasks.snapshots_scheduled",
         "schedule": crontab(minute=15, hour=SNAPSHOT_HOUR, month_of_year="1,4,7,10"),
@@ -275,6 +280,9 @@ FORM_RENDERER = "django.forms.renderers.Jinja2"
 # Bank holidays that are not working days for update deadlines: ENG (England), WLS, SCT, NIR;
 # empty for none.
 BANK_HOLIDAYS = env("BANK_HOLIDAYS", default="ENG")
+# Days an uploaded plan spreadsheet is kept after its import was started (it holds people's names and
+# email addresses); the import's record stays.
+IMPORT_UPLOAD_DAYS = env.int("IMPORT_UPLOAD_DAYS", default=7)
 # How long the dashboard's figures are kept before they are recalculated (0: every request).
 DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", default=60)
 # Processes laying out one long PDF; 1 keeps a PDF build to one core (beside web workers).
