@@ -92,22 +92,17 @@ def _column_number(reference):
 MAX_MERGED_RANGES = 10_000
 
 
-def _cell_reference(reference):
-    """'E12' -> (column 5, row 12); None when it is not a cell reference."""
-    letters = reference.rstrip("0123456789")
-    digits = reference[len(letters) :]
-    if not letters or not digits or not letters.isalpha() or len(letters) > 3:
-        return None
-    return _column_number(letters.upper()), int(digits)
-
-
 def _merged_range(reference):
     """'E5:E7' -> (first column, first row, last column, last row) when it spans rows, else None."""
-    first, _, last = reference.partition(":")
-    start, end = _cell_reference(first), _cell_reference(last)
-    if start is None or end is None or end[1] <= start[1] or end[0] < start[0]:
+    from openpyxl.utils.cell import range_boundaries
+
+    try:
+        first_column, first_row, last_column, last_row = range_boundaries(reference)
+    except (ValueError, TypeError):
         return None
-    return start[0], start[1], end[0], end[1]
+    if None in (first_column, first_row, last_column, last_row) or last_row <= first_row:
+        return None
+    return first_column, first_row, last_column, last_row
 
 
 class SheetRows(list):

@@ -36,11 +36,14 @@ log = logging.getLogger(__name__)
 HELD_UPLOAD = "import_held_upload"
 
 
+def _extension(upload):
+    return ".xlsx" if upload.name.lower().endswith(".xlsx") else ".csv"
+
+
 def upload_hold(session, upload):
     """Keep a valid upload whose form had another problem (replacing any kept before)."""
     upload_release(session)
-    extension = ".xlsx" if upload.name.lower().endswith(".xlsx") else ".csv"
-    path = default_storage.save(f"imports/held/{uuid.uuid4().hex}{extension}", upload)
+    path = default_storage.save(f"imports/held/{uuid.uuid4().hex}{_extension(upload)}", upload)
     session[HELD_UPLOAD] = {"path": path, "name": upload.name[:255]}
 
 
@@ -151,7 +154,7 @@ def import_job_start(*, user, plan_name, upload, organisation=None) -> ImportJob
         filename=upload.name[:255],
         progress="Waiting to read the file",
     )
-    job.upload.save(f"{job.token}{'.xlsx' if upload.name.lower().endswith('.xlsx') else '.csv'}", upload, save=False)
+    job.upload.save(f"{job.token}{_extension(upload)}", upload, save=False)
     job.save()
     _queue(job.pk)
     return job
