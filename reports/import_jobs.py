@@ -61,6 +61,12 @@ def upload_release(session):
         default_storage.delete(held["path"])
 
 
+def _upload_delete(job):
+    """The file goes; the job's record says it has none (so the sweep does not count it again)."""
+    job.upload.delete(save=False)
+    ImportJob.objects.filter(pk=job.pk).update(upload="")
+
+
 def import_uploads_sweep(now=None) -> int:
     """Delete uploaded spreadsheets no longer needed (they hold people's names and email addresses):
     those of imports finished, failed or left in preview for IMPORT_UPLOAD_DAYS, and files kept for a
@@ -71,8 +77,7 @@ def import_uploads_sweep(now=None) -> int:
     deleted = 0
     stale = ImportJob.objects.filter(created_at__lt=cutoff).exclude(upload="")
     for job in stale.exclude(state__in=[ImportJob.State.QUEUED, ImportJob.State.RUNNING]):
-        job.upload.delete(save=False)
-        ImportJob.objects.filter(pk=job.pk).update(upload="")
+        _upload_delete(job)
         deleted += 1
     try:
         _, names = default_storage.listdir("imports/held")
@@ -300,7 +305,7 @@ def _import(job):
         _finish(job, ImportJob.State.READY, summary=job.summary, problems=refused.problems, result=job.result)
         return
     _finish(job, ImportJob.State.DONE, result=job.result, summary=summary.to_json(), problems=[])
-    job.upload.delete(save=False)
+    _upload_delete(job)
 
 
 def _finish(job, state, *, result, summary, problems):

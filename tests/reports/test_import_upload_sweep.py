@@ -75,3 +75,12 @@ def test_a_file_kept_for_a_retry_is_deleted_after_a_day_and_the_command_says_how
     call_command("sweep_import_uploads")
     assert not old.exists() and new.exists()
     assert "Deleted 1 uploaded files." in capsys.readouterr().out
+
+
+def test_an_imported_files_record_says_it_is_gone_and_the_sweep_does_not_count_it(client, users, media, settings):
+    job, url = upload(client, users)
+    client.post(url, {"do": "confirm"})
+    job.refresh_from_db()
+    assert job.state == ImportJob.State.DONE and not job.upload
+    later = timezone.now() + datetime.timedelta(days=settings.IMPORT_UPLOAD_DAYS + 1)
+    assert import_jobs.import_uploads_sweep(now=later) == 0
